@@ -1,0 +1,135 @@
+"""portkey: send LLM calls through the Portkey AI gateway, with routing written as config.
+
+Module style::
+
+    import portkey
+    from portkey import Config, LLMOptions
+
+    portkey.api_key = "..."                      # or env PORTKEY_API_KEY
+    portkey.config = Config(mode="fallback", llms=[LLMOptions(...), LLMOptions(...)])
+    response = portkey.ChatCompletions.create(messages=[{"role": "user", "content": "Hi"}])
+
+Client style::
+
+    from portkey import Portkey
+    client = Portkey(api_key="...", config=...)
+    client.chat.completions.create(messages=[...], model="gpt-4o")
+
+The module globals below are read on every call. Names are loaded on first use, so
+``import portkey`` stays cheap and does not load aiohttp unless async is used.
+"""
+
+import importlib
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
+from .api_resources.constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from .version import VERSION
+
+__version__ = VERSION
+
+#: Portkey API key; ``None`` means: read env ``PORTKEY_API_KEY`` at call time.
+api_key: Optional[str] = None
+#: Gateway URL; ``None`` means: env ``PORTKEY_BASE_URL`` / ``PORTKEY_PROXY``, else the hosted one.
+base_url: Optional[str] = None
+#: The routing config of module-level calls: a ``Config``, a dict or a config slug.
+config: Any = None
+#: Mode for a ``Config`` built without one (``single`` when this is ``None`` too).
+mode: Optional[str] = None
+#: Seconds to wait for the gateway; ``None`` waits without limit.
+timeout: Optional[float] = DEFAULT_TIMEOUT
+#: Retries of failed gateway calls (connection errors, 408/409/429/5xx).
+max_retries: int = DEFAULT_MAX_RETRIES
+
+_EXPORTS: Dict[str, Tuple[str, str]] = {}
+
+
+def _export(module: str, *names: str) -> None:
+    for name in names:
+        _EXPORTS[name] = (module, name)
+
+
+_export(
+    "portkey.api_resources.config",
+    "Config", "LLMOptions", "Message", "Modes", "ModesLiteral", "ProviderTypes",
+    "ProviderTypesLiteral", "CacheType", "CacheLiteral", "RetrySettings",
+)  # fmt: skip
+_export(
+    "portkey.api_resources.responses",
+    "PortkeyResponse", "APIResponse", "ChatCompletion", "ChatCompletionChunk", "TextCompletion",
+    "TextCompletionChunk", "CreateEmbeddingResponse", "GatewayInfo", "Usage",
+)  # fmt: skip
+_export("portkey.api_resources.headers", "createHeaders", "create_headers")
+_export("portkey.api_resources.streaming", "Stream", "AsyncStream")
+_export("portkey.api_resources.base_client", "NOT_GIVEN", "NotGiven")
+_export(
+    "portkey.api_resources.exceptions",
+    "PortkeyError", "InvalidRequestError", "MissingAPIKeyError", "MissingConfigError",
+    "InvalidHeaderValueError", "APIError", "APIConnectionError", "APITimeoutError",
+    "StreamInterruptedError", "APIResponseValidationError", "APIStatusError", "BadRequestError",
+    "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
+    "UnprocessableEntityError", "RateLimitError", "InternalServerError",
+)  # fmt: skip
+_export("portkey.api_resources.client", "Portkey")
+_export("portkey.api_resources.async_portkey", "AsyncPortkey")
+_export("portkey.legacy", "ChatCompletions", "Completions", "Completion", "Embeddings")
+
+# The legacy SDK's name for createHeaders.
+_EXPORTS["CreateHeaders"] = ("portkey.api_resources.headers", "createHeaders")
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'portkey' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+def close() -> None:
+    """Close the calling thread's pooled connections (module-level calls and clients)."""
+    from .api_resources.sync_client import shared_requestor
+
+    shared_requestor().close()
+
+
+async def aclose() -> None:
+    """Close the running event loop's pooled connections."""
+    from .api_resources.async_client import shared_async_requestor
+
+    await shared_async_requestor().aclose()
+
+
+__all__ = [*_EXPORTS, "aclose", "api_key", "base_url", "close", "config", "max_retries", "mode",
+           "timeout"]  # fmt: skip
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
+    from .api_resources.async_portkey import AsyncPortkey as AsyncPortkey
+    from .api_resources.base_client import NOT_GIVEN as NOT_GIVEN
+    from .api_resources.base_client import NotGiven as NotGiven
+    from .api_resources.client import Portkey as Portkey
+    from .api_resources.config import CacheLiteral as CacheLiteral
+    from .api_resources.config import CacheType as CacheType
+    from .api_resources.config import Config as Config
+    from .api_resources.config import LLMOptions as LLMOptions
+    from .api_resources.config import Message as Message
+    from .api_resources.config import Modes as Modes
+    from .api_resources.config import ModesLiteral as ModesLiteral
+    from .api_resources.config import ProviderTypes as ProviderTypes
+    from .api_resources.config import ProviderTypesLiteral as ProviderTypesLiteral
+    from .api_resources.config import RetrySettings as RetrySettings
+    from .api_resources.exceptions import *  # noqa: F403
+    from .api_resources.headers import create_headers as create_headers
+    from .api_resources.headers import createHeaders as createHeaders
+    from .api_resources.responses import *  # noqa: F403
+    from .api_resources.streaming import AsyncStream as AsyncStream
+    from .api_resources.streaming import Stream as Stream
+    from .legacy import ChatCompletions as ChatCompletions
+    from .legacy import Completion as Completion
+    from .legacy import Completions as Completions
+    from .legacy import Embeddings as Embeddings

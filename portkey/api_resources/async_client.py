@@ -1,0 +1,76 @@
+"""The asynchronous API client: a :class:`BaseClient` bound to a shared :class:`AsyncRequestor`."""
+
+from typing import Any, Mapping, Optional, Type, TypeVar, Union
+
+from .async_requestor import AsyncRequestor
+from .base_client import NO_REQUEST_OPTIONS, BaseClient, ClientOptions, RequestOptions
+from .responses import APIResponse, BinaryResponse
+from .streaming import AsyncStream
+from .transport import FileSpec
+
+ResponseT = TypeVar("ResponseT", bound=APIResponse)
+ChunkT = TypeVar("ChunkT", bound=APIResponse)
+
+_shared_requestor: Optional[AsyncRequestor] = None
+
+
+def shared_async_requestor() -> AsyncRequestor:
+    """The process-wide async requestor: one pooled session per event loop."""
+    global _shared_requestor
+    if _shared_requestor is None:
+        _shared_requestor = AsyncRequestor()
+    return _shared_requestor
+
+
+class AsyncAPIClient(BaseClient):
+    """Sends calls for the async resources."""
+
+    def __init__(self, options: ClientOptions, requestor: Optional[AsyncRequestor] = None) -> None:
+        super().__init__(options)
+        self._requestor = requestor or shared_async_requestor()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Type[ResponseT],
+        body: Optional[Mapping[str, Any]] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        files: Optional[Mapping[str, FileSpec]] = None,
+        stream: bool = False,
+        stream_cls: Optional[Type[ChunkT]] = None,
+        request_options: RequestOptions = NO_REQUEST_OPTIONS,
+    ) -> Union[ResponseT, AsyncStream[ChunkT]]:
+        """Send one call; an async stream of ``stream_cls`` chunks when ``stream`` is true."""
+        spec = self.build_spec(
+            method,
+            path,
+            body=body,
+            params=params,
+            files=files,
+            stream=stream,
+            request_options=request_options,
+        )
+        if stream:
+            return await self._requestor.stream(spec, stream_cls or cast_to)  # type: ignore[arg-type]
+        return await self._requestor.request(spec, cast_to)
+
+    async def request_bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Optional[Mapping[str, Any]] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        request_options: RequestOptions = NO_REQUEST_OPTIONS,
+    ) -> BinaryResponse:
+        """Send one call whose answer is bytes (audio, file content)."""
+        spec = self.build_spec(
+            method, path, body=body, params=params, request_options=request_options
+        )
+        return await self._requestor.request_bytes(spec)
+
+    async def close(self) -> None:
+        """Close the running event loop's pooled session."""
+        await self._requestor.aclose()

@@ -1,0 +1,312 @@
+"""The core both API styles stand on: resolved client options, and one request path.
+
+A client's options (keys, config, trace id, ...) are turned into headers once, when the client
+is built; a call only adds its body and any per-call overrides. ``with_options`` makes a new
+client that shares the parent's requestor, so its connection pool is shared too.
+"""
+
+import os
+from typing import (
+    Any,
+    Dict,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
+
+import pydantic_core
+
+from .config import Config, Modes
+from .constants import (
+    API_KEY_ENV,
+    API_KEY_HEADER,
+    BASE_URL_ENV,
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    LEGACY_PROXY_ENV,
+)
+from .exceptions import InvalidRequestError, MissingAPIKeyError
+from .headers import HEADER_OPTIONS, config_header_value, encode_header_value, portkey_headers
+from .responses import APIResponse, BinaryResponse
+from .transport import DEFAULT_HEADERS, JSON_CONTENT_TYPE, FileSpec, RequestSpec
+
+ResponseT = TypeVar("ResponseT", bound=APIResponse)
+
+
+class NotGiven:
+    """Marks an argument the caller did not pass, so that ``None`` can mean "no limit"."""
+
+    _instance: Optional["NotGiven"] = None
+
+    def __new__(cls) -> "NotGiven":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Timeout = Union[float, None, NotGiven]
+
+
+def resolve_api_key(*candidates: Optional[str]) -> Optional[str]:
+    """The first key given, else ``PORTKEY_API_KEY`` (read now, not at import)."""
+    for candidate in candidates:
+        if candidate:
+            return candidate
+    return os.environ.get(API_KEY_ENV) or None
+
+
+def resolve_base_url(*candidates: Optional[str]) -> str:
+    """The first URL given, else ``PORTKEY_BASE_URL``, ``PORTKEY_PROXY``, the hosted gateway."""
+    for candidate in candidates:
+        if candidate:
+            return candidate.rstrip("/")
+    env = os.environ.get(BASE_URL_ENV) or os.environ.get(LEGACY_PROXY_ENV)
+    return (env or DEFAULT_BASE_URL).rstrip("/")
+
+
+def is_hosted(base_url: str) -> bool:
+    """Whether ``base_url`` is Portkey's hosted service (which requires an API key)."""
+    return base_url.startswith(DEFAULT_BASE_URL.rsplit("/", 1)[0])
+
+
+def _check_base_url(base_url: str) -> str:
+    if not base_url.startswith(("http://", "https://")):
+        raise InvalidRequestError(
+            f"base_url must start with http:// or https://; got {base_url!r}", field="base_url"
+        )
+    return base_url
+
+
+class ClientOptions:
+    """Everything a client sends with each call, resolved and encoded once.
+
+    ``portkey_options`` are the ``x-portkey-*`` options by name (see ``HEADER_OPTIONS``);
+    ``default_mode`` is the mode a :class:`Config` without one is translated with.
+    """
+
+    __slots__ = (
+        "api_key",
+        "base_url",
+        "default_headers",
+        "default_mode",
+        "headers",
+        "max_retries",
+        "portkey_options",
+        "secrets",
+        "timeout",
+    )
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str],
+        base_url: str,
+        portkey_options: Mapping[str, Any],
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_mode: Optional[Union[Modes, str]] = None,
+    ) -> None:
+        if max_retries < 0:
+            raise InvalidRequestError(
+                f"max_retries must be 0 or more; got {max_retries}", field="max_retries"
+            )
+        if timeout is not None and timeout <= 0:
+            raise InvalidRequestError(
+                f"timeout must be a positive number of seconds, or None for no limit; got "
+                f"{timeout}",
+                field="timeout",
+            )
+        self.api_key = api_key
+        self.base_url = _check_base_url(base_url)
+        self.portkey_options = {k: v for k, v in portkey_options.items() if v is not None}
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.default_headers = dict(default_headers or {})
+        self.default_mode = default_mode
+        self.headers = self._build_headers()
+        self.secrets = _secrets_of(self.headers)
+
+    def _build_headers(self) -> Dict[str, str]:
+        options = dict(self.portkey_options)
+        config = options.pop("config", None)
+        headers: Dict[str, str] = dict(DEFAULT_HEADERS)
+        if self.api_key:
+            headers[API_KEY_HEADER] = encode_header_value("api_key", self.api_key)
+        headers.update(portkey_headers(options))
+        if config is not None:
+            headers["x-portkey-config"] = config_header_value(config, self.default_mode)
+            if isinstance(config, Config):
+                # LLM-level trace id, metadata and cache options describe the request.
+                for name, value in config.request_options().items():
+                    headers.setdefault(
+                        f"x-portkey-{name.replace('_', '-')}", encode_header_value(name, value)
+                    )
+        for name, value in self.default_headers.items():
+            headers[name] = encode_header_value(name, value)
+        return headers
+
+    def replace(self, **changes: Any) -> "ClientOptions":
+        """A copy with some options changed; Portkey options go by their own names."""
+        portkey_options = dict(self.portkey_options)
+        fields: Dict[str, Any] = {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+            "default_mode": self.default_mode,
+        }
+        for name, value in changes.items():
+            if isinstance(value, NotGiven):
+                continue
+            if name in fields:
+                fields[name] = value
+            elif name in HEADER_OPTIONS:
+                portkey_options[name] = value
+            else:
+                raise InvalidRequestError(f"unknown client option {name!r}", field=name)
+        return ClientOptions(portkey_options=portkey_options, **fields)
+
+    def require_api_key(self) -> None:
+        """Raise before sending when the hosted gateway would refuse the call for lack of a key."""
+        if not self.api_key and is_hosted(self.base_url):
+            raise MissingAPIKeyError(
+                "no Portkey API key: pass api_key=..., set portkey.api_key, or set the "
+                f"{API_KEY_ENV} environment variable (a self-hosted gateway given as base_url "
+                "needs none)",
+                field="api_key",
+            )
+
+
+def _secrets_of(headers: Mapping[str, str]) -> Tuple[str, ...]:
+    from .constants import SECRET_HEADERS
+
+    found = [value for name, value in headers.items() if name.lower() in SECRET_HEADERS]
+    config = headers.get("x-portkey-config", "")
+    if config.startswith("{"):
+        found.extend(_config_secrets(config))
+    return tuple(found)
+
+
+def _config_secrets(config_json: str) -> Tuple[str, ...]:
+    import json
+
+    secrets = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in (
+                    "api_key",
+                    "virtual_key",
+                    "aws_secret_access_key",
+                    "aws_session_token",
+                    "aws_access_key_id",
+                ) and isinstance(value, str):
+                    secrets.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json.loads(config_json))
+    return tuple(secrets)
+
+
+def encode_body(body: Mapping[str, Any]) -> bytes:
+    """Compact JSON for a request body (pydantic's serializer: fast, and models welcome)."""
+    return pydantic_core.to_json(body, exclude_none=False)
+
+
+class RequestOptions:
+    """Per-call additions: extra headers, a timeout or retry count for this call only."""
+
+    __slots__ = ("extra_headers", "max_retries", "timeout")
+
+    def __init__(
+        self,
+        *,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+    ) -> None:
+        self.extra_headers = extra_headers
+        self.timeout = timeout
+        self.max_retries = max_retries
+
+
+#: The per-call options of a call that has none.
+NO_REQUEST_OPTIONS = RequestOptions()
+
+
+class BaseClient:
+    """Builds :class:`RequestSpec` objects from a client's options and a call's arguments."""
+
+    def __init__(self, options: ClientOptions) -> None:
+        self._options = options
+
+    @property
+    def options(self) -> ClientOptions:
+        """The resolved options this client sends with every call."""
+        return self._options
+
+    def build_spec(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Optional[Mapping[str, Any]] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        files: Optional[Mapping[str, FileSpec]] = None,
+        stream: bool = False,
+        request_options: RequestOptions = NO_REQUEST_OPTIONS,
+    ) -> RequestSpec:
+        """The request for one call: client headers, the call's additions, encoded body."""
+        options = self._options
+        options.require_api_key()
+        headers = options.headers
+        if files is None and body is not None:
+            headers = {**headers, **JSON_CONTENT_TYPE}
+        if stream:
+            headers = {**headers, "Accept": "text/event-stream"}
+        if request_options.extra_headers:
+            headers = {**headers}
+            for name, value in request_options.extra_headers.items():
+                headers[name] = encode_header_value(name, value)
+        timeout = request_options.timeout
+        max_retries = request_options.max_retries
+        form = None
+        if files is not None and body is not None:
+            form = {key: str(value) for key, value in body.items() if value is not None}
+        return RequestSpec(
+            method=method,
+            url=options.base_url + path,
+            headers=headers,
+            body=encode_body(body) if body is not None and files is None else None,
+            params=params,
+            files=files,
+            form=form,
+            timeout=options.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=(options.max_retries if isinstance(max_retries, NotGiven) else max_retries),
+            stream=stream,
+            secrets=options.secrets,
+        )
+
+
+def cast_or_bytes(cast_to: Type[Any]) -> bool:
+    """Whether ``cast_to`` asks for raw bytes rather than parsed JSON."""
+    return cast_to is BinaryResponse

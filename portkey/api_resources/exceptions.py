@@ -1,0 +1,188 @@
+"""The SDK's exception tree. Every failure a caller can see is one of these (or a pydantic
+``ValidationError`` for a config that cannot be built).
+
+    PortkeyError
+    ├── InvalidRequestError (also a ValueError): bad input caught before anything is sent
+    │   ├── MissingAPIKeyError
+    │   ├── MissingConfigError
+    │   └── InvalidHeaderValueError
+    └── APIError: something went wrong talking to the gateway
+        ├── APIConnectionError
+        │   ├── APITimeoutError
+        │   └── StreamInterruptedError
+        ├── APIResponseValidationError
+        └── APIStatusError (carries status_code, body, headers)
+            ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
+            ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
+            └── RateLimitError (429), InternalServerError (>= 500)
+"""
+
+import json
+from typing import Any, Dict, Mapping, Optional, Type
+
+
+class PortkeyError(Exception):
+    """Base class of every error this SDK raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequestError(PortkeyError, ValueError):
+    """A request that cannot be sent as given. ``field`` names the option at fault."""
+
+    def __init__(self, message: str, *, field: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class MissingAPIKeyError(InvalidRequestError):
+    """No Portkey API key was found where one is needed."""
+
+
+class MissingConfigError(InvalidRequestError):
+    """The module-level API was called with no config to route by."""
+
+
+class InvalidHeaderValueError(InvalidRequestError):
+    """A value bound for an HTTP header holds a character that would break the header."""
+
+
+class APIError(PortkeyError):
+    """A failure while talking to the gateway."""
+
+
+class APIConnectionError(APIError):
+    """The gateway could not be reached, or the connection broke."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The gateway did not answer within the timeout."""
+
+
+class StreamInterruptedError(APIConnectionError):
+    """A streamed response ended before the stream's end marker.
+
+    ``chunks_received`` says how many chunks the caller had already been given.
+    """
+
+    def __init__(self, message: str, *, chunks_received: int) -> None:
+        super().__init__(message)
+        self.chunks_received = chunks_received
+
+
+class APIResponseValidationError(APIError):
+    """The gateway answered with a success status but a body that is not what the API promises."""
+
+    def __init__(self, message: str, *, status_code: int, body: Any = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The gateway answered with an error status.
+
+    ``body`` is the parsed JSON error (or the text when it was not JSON), ``headers`` the
+    response headers, ``request_id`` the gateway's trace id for the call when it sent one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.body = body
+        self.headers: Dict[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
+        self.request_id: Optional[str] = self.headers.get("x-portkey-trace-id")
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.message}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the gateway or provider rejected the request (often an invalid config)."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: a key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such path, model or object."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but its values are not acceptable."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; the SDK retries these before raising."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the gateway or the provider failed."""
+
+
+_STATUS_ERRORS: Dict[int, Type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status_code: int) -> Type[APIStatusError]:
+    """The exception class for an HTTP error status."""
+    if status_code >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status_code, APIStatusError)
+
+
+def parse_error_body(content: bytes) -> Any:
+    """The error body as JSON when it is JSON, else as (possibly empty) text."""
+    text = content.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def error_message(status_code: int, body: Any) -> str:
+    """A one-line message from the error shapes the gateway and providers use."""
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+        if isinstance(error, str) and error:
+            return error
+        message = body.get("message")
+        if message:
+            details = body.get("errors")
+            return f"{message}: {details}" if details else str(message)
+        if body.get("html-message"):
+            return str(body["html-message"])
+        return json.dumps(body)[:500]
+    text = str(body).strip()
+    if not text:
+        return f"HTTP {status_code} with an empty body"
+    if text.lstrip().startswith("<"):
+        return f"HTTP {status_code} with a non-JSON (HTML) body: {text[:200]}"
+    return text[:500]

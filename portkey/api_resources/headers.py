@@ -1,0 +1,167 @@
+"""Request options as HTTP headers: the one place that maps option names to ``x-portkey-*``.
+
+Every option of the gateway's REST table has a snake_case name here; its header is
+``x-portkey-`` followed by the name with dashes (``trace_id`` -> ``x-portkey-trace-id``).
+Values are encoded once (JSON for objects, comma-joined lists, lowercase booleans) and checked
+for CR, LF and NUL, which would let a value end the header and inject another.
+"""
+
+import json
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
+
+from .config import Config, Modes, config_from_mapping
+from .constants import HEADER_PREFIX
+from .exceptions import InvalidHeaderValueError, InvalidRequestError
+
+#: The options that become ``x-portkey-*`` headers, in the order of the gateway's table.
+HEADER_OPTIONS: Tuple[str, ...] = (
+    "api_key",
+    "virtual_key",
+    "config",
+    "provider",
+    "trace_id",
+    "metadata",
+    "cache_force_refresh",
+    "cache_namespace",
+    "custom_host",
+    "forward_headers",
+    "azure_resource_name",
+    "azure_deployment_id",
+    "azure_api_version",
+    "vertex_project_id",
+    "vertex_region",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_region",
+    "aws_session_token",
+    "request_timeout",
+)
+
+ConfigValue = Union[Config, Mapping[str, Any], str]
+
+
+def header_name(option: str) -> str:
+    """The header an option travels in: ``trace_id`` -> ``x-portkey-trace-id``."""
+    return HEADER_PREFIX + option.replace("_", "-")
+
+
+def config_header_value(
+    config: ConfigValue, default_mode: Optional[Union[Modes, str]] = None
+) -> str:
+    """The ``x-portkey-config`` value for a :class:`Config`, a config dict or a config slug.
+
+    A dict in the SDK's own shape (``mode`` + ``llms``) or the legacy gateway shape
+    (``mode`` + ``options``) is validated and translated like a ``Config``; a dict in the
+    current gateway shape (``strategy``/``targets``) is sent as compact JSON.
+    """
+    if isinstance(config, Config):
+        return config.gateway_header(default_mode)
+    if isinstance(config, str):
+        text = config.strip()
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except ValueError as exc:
+                raise InvalidRequestError(
+                    f"config looks like JSON but does not parse: {exc}", field="config"
+                ) from None
+            return config_header_value(parsed, default_mode)
+        if not text or any(ch.isspace() or ch == "\0" for ch in text):
+            raise InvalidHeaderValueError(
+                f"config {config!r} is not a config slug (like 'pc-abc123'), a Config or a dict",
+                field="config",
+            )
+        return text
+    if isinstance(config, Mapping):
+        normalized = config_from_mapping(config)
+        if isinstance(normalized, Config):
+            return normalized.gateway_header(default_mode)
+        try:
+            return json.dumps(normalized, separators=(",", ":"))
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(
+                f"config is not JSON-serializable: {exc}", field="config"
+            ) from None
+    raise InvalidRequestError(
+        f"config must be a Config, a dict or a config slug string; got {type(config).__name__}",
+        field="config",
+    )
+
+
+def encode_header_value(option: str, value: Any) -> str:
+    """Encode one option's value as header text, rejecting characters that break headers."""
+    if option == "config":
+        text = config_header_value(value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif option == "metadata" and not isinstance(value, str):
+        text = _metadata_json(value)
+    elif option == "forward_headers" and not isinstance(value, str):
+        text = ",".join(str(item) for item in value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    if any(ch in text for ch in "\r\n\0"):
+        raise InvalidHeaderValueError(
+            f"{option} contains a line break or NUL character, which cannot go in an HTTP "
+            "header; remove it",
+            field=option,
+        )
+    return text
+
+
+def _metadata_json(metadata: Any) -> str:
+    if not isinstance(metadata, Mapping):
+        raise InvalidRequestError(
+            f"metadata must be a dict of strings; got {type(metadata).__name__}", field="metadata"
+        )
+    for key, item in metadata.items():
+        if not isinstance(key, str) or not isinstance(item, (str, int, float, bool)):
+            raise InvalidRequestError(
+                f"metadata[{key!r}] must be a string (or number/boolean); got "
+                f"{type(item).__name__}",
+                field="metadata",
+            )
+    return json.dumps(dict(metadata), separators=(",", ":"), ensure_ascii=False)
+
+
+def portkey_headers(options: Mapping[str, Any]) -> Dict[str, str]:
+    """The ``x-portkey-*`` headers for the options that are set (``None`` means unset).
+
+    Raises ``InvalidRequestError`` for an unknown option name, suggesting the closest one.
+    """
+    headers: Dict[str, str] = {}
+    for option, value in options.items():
+        if value is None:
+            continue
+        if option not in _HEADER_OPTION_SET:
+            raise InvalidRequestError(_unknown_option_message(option), field=option)
+        headers[header_name(option)] = encode_header_value(option, value)
+    return headers
+
+
+def createHeaders(**options: Any) -> Dict[str, str]:
+    """Build the Portkey request headers from keyword options, for use with any HTTP client.
+
+    Accepts every option of :data:`HEADER_OPTIONS` (``api_key``, ``virtual_key``, ``config``,
+    ``provider``, ``trace_id``, ``metadata``, ...). ``config`` may be a :class:`Config`, a dict
+    or a slug. Options left as ``None`` are omitted.
+
+    >>> createHeaders(api_key="pk", trace_id="t1")
+    {'x-portkey-api-key': 'pk', 'x-portkey-trace-id': 't1'}
+    """
+    return portkey_headers(options)
+
+
+create_headers = createHeaders
+
+_HEADER_OPTION_SET = frozenset(HEADER_OPTIONS)
+
+
+def _unknown_option_message(option: str) -> str:
+    import difflib
+
+    guess = difflib.get_close_matches(option, HEADER_OPTIONS, n=1)
+    hint = f" Did you mean {guess[0]!r}?" if guess else ""
+    return f"unknown Portkey option {option!r}.{hint} Known options: {', '.join(HEADER_OPTIONS)}"

@@ -1,0 +1,108 @@
+"""What every resource shares. A resource method builds a :class:`Call` (pure: path, body,
+response type) and hands it to ``_send``; the sync and async twins differ only there."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, Union
+
+from ..base_client import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ..responses import APIResponse, BinaryResponse
+from ..transport import FileSpec
+
+if TYPE_CHECKING:  # the clients import requests / aiohttp; resources load neither themselves
+    from ..async_client import AsyncAPIClient
+    from ..sync_client import SyncAPIClient
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call, described without sending it."""
+
+    method: str
+    path: str
+    cast_to: Type[APIResponse]
+    body: Optional[Mapping[str, Any]] = None
+    params: Optional[Mapping[str, Any]] = None
+    files: Optional[Mapping[str, FileSpec]] = None
+    stream: bool = False
+    stream_cls: Optional[Type[APIResponse]] = None
+    binary: bool = False
+    request_options: RequestOptions = field(default_factory=RequestOptions)
+
+
+def request_options(
+    extra_headers: Optional[Mapping[str, str]] = None,
+    timeout: Timeout = NOT_GIVEN,
+    max_retries: Union[int, NotGiven] = NOT_GIVEN,
+) -> RequestOptions:
+    """Per-call options from the keyword arguments every resource method accepts."""
+    return RequestOptions(extra_headers=extra_headers, timeout=timeout, max_retries=max_retries)
+
+
+def body_of(
+    fields: Mapping[str, Any], params: Mapping[str, Any], extra_body: Optional[Mapping[str, Any]]
+) -> Dict[str, Any]:
+    """A request body: the named fields that are set, other provider params, then extra_body."""
+    body = {name: value for name, value in fields.items() if value is not None}
+    body.update(params)
+    if extra_body:
+        body.update(extra_body)
+    return body
+
+
+class SyncAPIResource:
+    """Base of the sync resources: holds the client and sends calls through it."""
+
+    def __init__(self, client: "SyncAPIClient") -> None:
+        self._client = client
+
+    def _send(self, call: Call) -> Any:
+        if call.binary:
+            return self._client.request_bytes(
+                call.method,
+                call.path,
+                body=call.body,
+                params=call.params,
+                request_options=call.request_options,
+            )
+        return self._client.request(
+            call.method,
+            call.path,
+            cast_to=call.cast_to,
+            body=call.body,
+            params=call.params,
+            files=call.files,
+            stream=call.stream,
+            stream_cls=call.stream_cls,
+            request_options=call.request_options,
+        )
+
+
+class AsyncAPIResource:
+    """Base of the async resources: holds the client and awaits calls through it."""
+
+    def __init__(self, client: "AsyncAPIClient") -> None:
+        self._client = client
+
+    async def _send(self, call: Call) -> Any:
+        if call.binary:
+            return await self._client.request_bytes(
+                call.method,
+                call.path,
+                body=call.body,
+                params=call.params,
+                request_options=call.request_options,
+            )
+        return await self._client.request(
+            call.method,
+            call.path,
+            cast_to=call.cast_to,
+            body=call.body,
+            params=call.params,
+            files=call.files,
+            stream=call.stream,
+            stream_cls=call.stream_cls,
+            request_options=call.request_options,
+        )
+
+
+__all__ = ["AsyncAPIResource", "BinaryResponse", "Call", "SyncAPIResource", "body_of"]

@@ -1,0 +1,350 @@
+"""Server-sent events: an incremental decoder and the stream objects callers iterate.
+
+A stream yields typed chunks as their bytes arrive and ends at the ``[DONE]`` marker. It never
+ends quietly when something went wrong: a connection that breaks, a body that stops before
+``[DONE]`` (unless every choice already reported a finish reason) or an ``{"error": ...}``
+event all raise. Streams are context managers; leaving the block or calling ``close()``
+releases the connection.
+"""
+
+from typing import (
+    Any,
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Generic,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+)
+
+from pydantic import ValidationError
+
+from .exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    StreamInterruptedError,
+    error_message,
+)
+from .responses import APIResponse, GatewayInfo
+from .secrets import redact
+
+ChunkT = TypeVar("ChunkT", bound=APIResponse)
+
+DONE_MARKER = "[DONE]"
+
+
+class ServerSentEvent:
+    """One decoded event: its ``event`` type (``None`` for the default) and ``data`` text."""
+
+    __slots__ = ("data", "event")
+
+    def __init__(self, data: str, event: Optional[str] = None) -> None:
+        self.data = data
+        self.event = event
+
+    def __repr__(self) -> str:
+        return f"ServerSentEvent(event={self.event!r}, data={self.data!r})"
+
+
+class SSEDecoder:
+    """Turns a byte stream into events, following the WHATWG event-stream rules.
+
+    Lines end with LF, CRLF or CR; a blank line dispatches the event; ``data`` lines of one
+    event are joined with LF; lines starting with ``:`` are comments.
+    """
+
+    def __init__(self) -> None:
+        self._pending = b""
+        self._data: List[str] = []
+        self._event: Optional[str] = None
+
+    def feed(self, chunk: bytes) -> List[ServerSentEvent]:
+        """Decode what ``chunk`` completes; keep any unfinished line for the next call."""
+        data = self._pending + chunk
+        if b"\r" in data:
+            # A CR at the very end may be the first half of a CRLF split across chunks.
+            held = b"\r" if data.endswith(b"\r") else b""
+            if held:
+                data = data[:-1]
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            lines = data.split(b"\n")
+            self._pending = lines.pop() + held
+        else:
+            lines = data.split(b"\n")
+            self._pending = lines.pop()
+        events: List[ServerSentEvent] = []
+        for line in lines:
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def flush(self) -> List[ServerSentEvent]:
+        """Decode what is left when the body ends (a final line with no line break)."""
+        events = self.feed(b"\n") if self._pending else []
+        event = self._line(b"")
+        if event is not None:
+            events.append(event)
+        return events
+
+    def _line(self, raw: bytes) -> Optional[ServerSentEvent]:
+        if not raw:
+            if not self._data:
+                self._event = None
+                return None
+            event = ServerSentEvent("\n".join(self._data), self._event)
+            self._data = []
+            self._event = None
+            return event
+        line = raw.decode("utf-8", errors="replace")
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        return None
+
+
+class _ChunkParser(Generic[ChunkT]):
+    """What sync and async streams share: turning events into chunks and noticing the end."""
+
+    def __init__(
+        self, cast_to: Type[ChunkT], headers: Mapping[str, str], secrets: Tuple[str, ...]
+    ) -> None:
+        self.cast_to = cast_to
+        self.headers = dict(headers)
+        self.secrets = secrets
+        self.decoder = SSEDecoder()
+        self.chunks = 0
+        self.done = False
+        self._finished_choices: set[Any] = set()
+        self._seen_choices: set[Any] = set()
+
+    def parse(self, event: ServerSentEvent) -> Optional[ChunkT]:
+        """The chunk an event carries, ``None`` for the end marker; raises on an error event."""
+        if event.data == DONE_MARKER:
+            self.done = True
+            return None
+        try:
+            chunk = self.cast_to.model_validate_json(event.data)
+        except ValidationError:
+            raise APIResponseValidationError(
+                f"stream chunk {self.chunks + 1} is not valid JSON: "
+                f"{redact(event.data[:200], self.secrets)}",
+                status_code=200,
+                body=event.data,
+            ) from None
+        extra = chunk.__pydantic_extra__
+        if event.event == "error" or (extra and "error" in extra):
+            body = chunk.to_dict()
+            status = _error_status(body)
+            raise APIStatusError(
+                redact(f"error event in stream: {error_message(status, body)}", self.secrets),
+                status_code=status,
+                body=body,
+                headers=self.headers,
+            )
+        chunk._headers = self.headers
+        self.chunks += 1
+        self._note_finish(chunk)
+        return chunk
+
+    def _note_finish(self, chunk: APIResponse) -> None:
+        for choice in getattr(chunk, "choices", None) or ():
+            index = getattr(choice, "index", None)
+            self._seen_choices.add(index)
+            if getattr(choice, "finish_reason", None):
+                self._finished_choices.add(index)
+
+    def check_complete(self) -> None:
+        """Raise when the body ended without the end marker and mid-answer."""
+        if self.done:
+            return
+        if self._seen_choices and self._seen_choices <= self._finished_choices:
+            return  # every choice finished; only the marker is missing
+        raise StreamInterruptedError(
+            f"stream ended after {self.chunks} chunks without the [DONE] marker; the answer is "
+            "incomplete",
+            chunks_received=self.chunks,
+        )
+
+    def interrupted(self, exc: APIConnectionError) -> StreamInterruptedError:
+        """The error to raise when the connection broke mid-stream."""
+        if isinstance(exc, StreamInterruptedError):
+            return exc
+        return StreamInterruptedError(
+            f"stream broke after {self.chunks} chunks: {exc.message}",
+            chunks_received=self.chunks,
+        )
+
+
+def _error_status(body: Any) -> int:
+    error = body.get("error") if isinstance(body, dict) else None
+    for source in (error, body):
+        if isinstance(source, dict):
+            for key in ("status", "status_code", "code"):
+                value = source.get(key)
+                if isinstance(value, int) and 400 <= value <= 599:
+                    return value
+    return 500
+
+
+class Stream(Generic[ChunkT]):
+    """A streamed response: iterate it for typed chunks.
+
+    ``gateway`` tells which target is answering. Use it as a context manager, or call
+    ``close()``, to release the connection when you stop early.
+    """
+
+    def __init__(
+        self,
+        *,
+        cast_to: Type[ChunkT],
+        body: Iterator[bytes],
+        close: Callable[[], None],
+        headers: Mapping[str, str],
+        secrets: Tuple[str, ...] = (),
+    ) -> None:
+        self._parser = _ChunkParser(cast_to, headers, secrets)
+        self._body = body
+        self._close = close
+        self._closed = False
+        self._iterator = self._chunks()
+
+    @property
+    def gateway(self) -> GatewayInfo:
+        """Which target serves this stream, and the gateway's other response headers."""
+        return GatewayInfo.from_headers(self._parser.headers)
+
+    def get_headers(self) -> dict[str, str]:
+        """The response headers (names in lower case)."""
+        return dict(self._parser.headers)
+
+    def __iter__(self) -> Iterator[ChunkT]:
+        return self
+
+    def __next__(self) -> ChunkT:
+        return next(self._iterator)
+
+    def _chunks(self) -> Iterator[ChunkT]:
+        parser = self._parser
+        try:
+            try:
+                for data in self._body:
+                    for event in parser.decoder.feed(data):
+                        chunk = parser.parse(event)
+                        if chunk is None:
+                            self._drain()
+                            return
+                        yield chunk
+                for event in parser.decoder.flush():
+                    chunk = parser.parse(event)
+                    if chunk is None:
+                        return
+                    yield chunk
+            except APIConnectionError as exc:
+                raise parser.interrupted(exc) from exc
+            parser.check_complete()
+        finally:
+            self.close()
+
+    def _drain(self) -> None:
+        # Reading the rest lets the connection go back to the pool instead of being dropped.
+        for _ in self._body:
+            pass
+
+    def close(self) -> None:
+        """Release the connection. Safe to call more than once."""
+        if not self._closed:
+            self._closed = True
+            self._close()
+
+    def __enter__(self) -> "Stream[ChunkT]":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncStream(Generic[ChunkT]):
+    """The async twin of :class:`Stream`: ``async for chunk in stream``, ``async with``,
+    ``await stream.aclose()``."""
+
+    def __init__(
+        self,
+        *,
+        cast_to: Type[ChunkT],
+        body: AsyncIterator[bytes],
+        close: Callable[[], None],
+        headers: Mapping[str, str],
+        secrets: Tuple[str, ...] = (),
+    ) -> None:
+        self._parser = _ChunkParser(cast_to, headers, secrets)
+        self._body = body
+        self._close = close
+        self._closed = False
+        self._iterator = self._chunks()
+
+    @property
+    def gateway(self) -> GatewayInfo:
+        """Which target serves this stream, and the gateway's other response headers."""
+        return GatewayInfo.from_headers(self._parser.headers)
+
+    def get_headers(self) -> dict[str, str]:
+        """The response headers (names in lower case)."""
+        return dict(self._parser.headers)
+
+    def __aiter__(self) -> AsyncIterator[ChunkT]:
+        return self
+
+    async def __anext__(self) -> ChunkT:
+        return await self._iterator.__anext__()
+
+    async def _chunks(self) -> AsyncGenerator[ChunkT, None]:
+        parser = self._parser
+        try:
+            try:
+                async for data in self._body:
+                    for event in parser.decoder.feed(data):
+                        chunk = parser.parse(event)
+                        if chunk is None:
+                            async for _ in self._body:
+                                pass
+                            return
+                        yield chunk
+                for event in parser.decoder.flush():
+                    chunk = parser.parse(event)
+                    if chunk is None:
+                        return
+                    yield chunk
+            except APIConnectionError as exc:
+                raise parser.interrupted(exc) from exc
+            parser.check_complete()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._close()
+
+    async def aclose(self) -> None:
+        """Release the connection. Safe to call more than once."""
+        self._release()
+        await self._iterator.aclose()
+
+    async def __aenter__(self) -> "AsyncStream[ChunkT]":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

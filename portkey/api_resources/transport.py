@@ -1,0 +1,164 @@
+"""What the sync and async requestors share: the request description, the retry policy and
+the mapping of HTTP failures to exceptions. Pure code: no sockets, no requests, no aiohttp."""
+
+import platform
+import random
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from time import time
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from tenacity import RetryCallState
+
+from ..version import VERSION
+from .constants import (
+    INITIAL_RETRY_DELAY_SECONDS,
+    MAX_RETRY_AFTER_SECONDS,
+    MAX_RETRY_DELAY_SECONDS,
+    RETRYABLE_STATUS_CODES,
+)
+from .exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    StreamInterruptedError,
+    error_message,
+    parse_error_body,
+    status_error_class,
+)
+from .logs import get_logger
+from .secrets import redact
+
+#: Sent with every request, computed once.
+DEFAULT_HEADERS: Dict[str, str] = {
+    "User-Agent": f"portkey-ai-python/{VERSION} python/{platform.python_version()}",
+    "Accept": "application/json",
+    "x-portkey-runtime": "python",
+    "x-portkey-runtime-version": platform.python_version(),
+    "x-portkey-package-version": VERSION,
+}
+JSON_CONTENT_TYPE = {"Content-Type": "application/json"}
+
+FileSpec = Tuple[str, bytes, str]  # (filename, content, content type)
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One HTTP request, fully resolved: everything a requestor needs and nothing more.
+
+    ``timeout`` is in seconds; ``None`` means wait without limit (a deliberate choice: the
+    clients default to a finite timeout). ``secrets`` are masked in any error text.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    body: Optional[bytes] = None
+    params: Optional[Mapping[str, Any]] = None
+    files: Optional[Mapping[str, FileSpec]] = None
+    form: Optional[Mapping[str, str]] = None
+    timeout: Optional[float] = None
+    max_retries: int = 0
+    stream: bool = False
+    secrets: Tuple[str, ...] = field(default=(), repr=False)
+
+
+@dataclass
+class RetryPolicy:
+    """When to retry a gateway call and how long to wait.
+
+    Retries connection errors and timeouts, 408, 409, 429 and every 5xx. Waits what the
+    ``Retry-After`` header asks (up to 60 s), else ``initial_delay * 2**n`` capped at
+    ``max_delay``, with jitter so that many clients do not retry in step.
+    """
+
+    initial_delay: float = INITIAL_RETRY_DELAY_SECONDS
+    max_delay: float = MAX_RETRY_DELAY_SECONDS
+    max_retry_after: float = MAX_RETRY_AFTER_SECONDS
+
+    def should_retry(self, exc: BaseException) -> bool:
+        """Whether the failure ``exc`` is worth another attempt."""
+        if isinstance(exc, StreamInterruptedError):
+            return False  # chunks may already be with the caller
+        if isinstance(exc, APIConnectionError):
+            return True
+        if isinstance(exc, APIStatusError):
+            return exc.status_code in RETRYABLE_STATUS_CODES or exc.status_code >= 500
+        return False
+
+    def jitter(self) -> float:
+        """A factor in [0.75, 1]; its own method so tests can pin it."""
+        return 1 - 0.25 * random.random()
+
+    def delay(self, attempt: int, exc: Optional[BaseException]) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        if isinstance(exc, APIStatusError):
+            retry_after = retry_after_seconds(exc.headers)
+            if retry_after is not None and 0 <= retry_after <= self.max_retry_after:
+                return retry_after
+        backoff = min(self.initial_delay * 2.0 ** (attempt - 1), self.max_delay)
+        return backoff * self.jitter()
+
+    def tenacity_wait(self, state: RetryCallState) -> float:
+        """The ``wait`` callback for tenacity."""
+        exc = state.outcome.exception() if state.outcome else None
+        return self.delay(state.attempt_number, exc)
+
+    def tenacity_retry(self, state: RetryCallState) -> bool:
+        """The ``retry`` callback for tenacity."""
+        if state.outcome is None or not state.outcome.failed:
+            return False
+        exc = state.outcome.exception()
+        return exc is not None and self.should_retry(exc)
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> Optional[float]:
+    """Seconds a ``Retry-After`` (or ``retry-after-ms``) header asks for, if it parses."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return float(millis) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value).timestamp() - time()
+    except (TypeError, ValueError):
+        return None
+
+
+def status_error(
+    status_code: int, headers: Mapping[str, str], content: bytes, secrets: Tuple[str, ...]
+) -> APIStatusError:
+    """The typed exception for an error response, with any echoed secret masked."""
+    body = parse_error_body(content)
+    message = redact(error_message(status_code, body), secrets)
+    if isinstance(body, str):
+        body = redact(body, secrets)
+    return status_error_class(status_code)(
+        message, status_code=status_code, body=body, headers=headers
+    )
+
+
+def connection_error_message(spec: RequestSpec, exc: BaseException) -> str:
+    """A description of a connection failure that names the URL but no credential."""
+    return redact(f"{spec.method} {spec.url} failed: {type(exc).__name__}: {exc}", spec.secrets)
+
+
+def lower_headers(headers: Mapping[str, str]) -> Dict[str, str]:
+    """Header names in lower case, so lookups do not depend on the server's spelling."""
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def log_retry(state: RetryCallState) -> None:
+    """tenacity's ``before_sleep`` hook: one log line per retry (never with headers)."""
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    get_logger().info(
+        "retrying after attempt %d failed (%s); waiting %.2fs", state.attempt_number, exc, wait
+    )

