@@ -66,6 +66,25 @@ def _per_call_headers(
     )
 
 
+def _call_kwargs(
+    stream: bool,
+    trace_id: Optional[str],
+    metadata: Optional[Mapping[str, str]],
+    cache_force_refresh: Optional[bool],
+    timeout: Timeout,
+    max_retries: Union[int, NotGiven],
+    params: Mapping[str, Any],
+) -> Dict[str, Any]:
+    """The resource keywords for one module-level call."""
+    return {
+        "stream": stream,
+        "extra_headers": _per_call_headers(trace_id, metadata, cache_force_refresh),
+        "timeout": timeout,
+        "max_retries": max_retries,
+        **params,
+    }
+
+
 def _check_model(config: ConfigValue, params: Mapping[str, Any]) -> None:
     if params.get("model") is None and isinstance(config, Config):
         missing = config.models_missing()
@@ -143,11 +162,9 @@ class ChatCompletions:
         _check_model(chosen, params)
         return Resource(_sync_client(chosen)).create(
             messages=_messages(chosen, messages),
-            stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh),
-            timeout=timeout,
-            max_retries=max_retries,
-            **params,
+            **_call_kwargs(
+                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
+            ),
         )
 
     @classmethod
@@ -171,11 +188,9 @@ class ChatCompletions:
         _check_model(chosen, params)
         return await Resource(_async_client(chosen)).create(
             messages=_messages(chosen, messages),
-            stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh),
-            timeout=timeout,
-            max_retries=max_retries,
-            **params,
+            **_call_kwargs(
+                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
+            ),
         )
 
 
@@ -203,11 +218,9 @@ class Completions:
         _check_model(chosen, params)
         return Resource(_sync_client(chosen)).create(
             prompt=_prompt(chosen, prompt),
-            stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh),
-            timeout=timeout,
-            max_retries=max_retries,
-            **params,
+            **_call_kwargs(
+                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
+            ),
         )
 
     @classmethod
@@ -231,11 +244,9 @@ class Completions:
         _check_model(chosen, params)
         return await Resource(_async_client(chosen)).create(
             prompt=_prompt(chosen, prompt),
-            stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh),
-            timeout=timeout,
-            max_retries=max_retries,
-            **params,
+            **_call_kwargs(
+                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
+            ),
         )
 
 

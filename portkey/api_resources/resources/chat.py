@@ -92,34 +92,6 @@ class ChatCompletions(SyncAPIResource):
         **params: Any,
     ) -> Stream[ChatCompletionChunk]: ...
 
-    @overload
-    def create(
-        self,
-        *,
-        messages: Iterable[MessageParam],
-        model: Optional[str] = ...,
-        stream: Literal[False] = ...,
-        extra_headers: Optional[Mapping[str, str]] = ...,
-        extra_body: Optional[Mapping[str, Any]] = ...,
-        timeout: Timeout = ...,
-        max_retries: Union[int, NotGiven] = ...,
-        **params: Any,
-    ) -> ChatCompletion: ...
-
-    @overload
-    def create(
-        self,
-        *,
-        messages: Iterable[MessageParam],
-        model: Optional[str] = ...,
-        stream: bool,
-        extra_headers: Optional[Mapping[str, str]] = ...,
-        extra_body: Optional[Mapping[str, Any]] = ...,
-        timeout: Timeout = ...,
-        max_retries: Union[int, NotGiven] = ...,
-        **params: Any,
-    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]: ...
-
     def create(
         self,
         *,
@@ -180,34 +152,6 @@ class AsyncChatCompletions(AsyncAPIResource):
         max_retries: Union[int, NotGiven] = ...,
         **params: Any,
     ) -> AsyncStream[ChatCompletionChunk]: ...
-
-    @overload
-    async def create(
-        self,
-        *,
-        messages: Iterable[MessageParam],
-        model: Optional[str] = ...,
-        stream: Literal[False] = ...,
-        extra_headers: Optional[Mapping[str, str]] = ...,
-        extra_body: Optional[Mapping[str, Any]] = ...,
-        timeout: Timeout = ...,
-        max_retries: Union[int, NotGiven] = ...,
-        **params: Any,
-    ) -> ChatCompletion: ...
-
-    @overload
-    async def create(
-        self,
-        *,
-        messages: Iterable[MessageParam],
-        model: Optional[str] = ...,
-        stream: bool,
-        extra_headers: Optional[Mapping[str, str]] = ...,
-        extra_body: Optional[Mapping[str, Any]] = ...,
-        timeout: Timeout = ...,
-        max_retries: Union[int, NotGiven] = ...,
-        **params: Any,
-    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]: ...
 
     async def create(
         self,
