@@ -54,9 +54,9 @@ class GatewayInfo(BaseModel):
             last_used_option_index=option,
             target_path=tuple(int(i) for i in _TARGET_INDEX.findall(option or "")),
             retry_attempt_count=int(retries) if retries and retries.lstrip("-").isdigit() else None,
-            cache_status=headers.get(CACHE_STATUS_HEADER),
-            trace_id=headers.get(TRACE_ID_HEADER),
-            provider=headers.get(PROVIDER_HEADER),
+            cache_status=headers.get(CACHE_STATUS_HEADER) or None,
+            trace_id=headers.get(TRACE_ID_HEADER) or None,
+            provider=headers.get(PROVIDER_HEADER) or None,
         )
 
 

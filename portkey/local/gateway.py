@@ -208,7 +208,7 @@ class LocalGateway:
         port: Optional[int] = None,
         log_path: Optional[Path] = None,
         *,
-        use_preload: bool = True,
+        streaming_workaround: bool = True,
     ) -> None:
         """Configure, without starting anything.
 
@@ -216,13 +216,14 @@ class LocalGateway:
         SDK's source checkout if it has one, else ``~/.cache/portkey/gateway-<version>``
         (``$XDG_CACHE_HOME`` is honoured). ``port`` defaults to a free port chosen at start.
         ``log_path`` receives the gateway's stdout and stderr; by default a temporary file that
-        ``stop()`` removes. ``use_preload=False`` runs the gateway exactly as published, without
-        ``gateway_preload.js`` (streamed answers then fail with gateway 1.15.2).
+        ``stop()`` removes, or kept when starting fails (its tail is in the error anyway).
+        ``streaming_workaround=False`` leaves out the preload's fix for streamed answers (they
+        then fail with gateway 1.15.2); it exists to check whether a newer gateway needs it.
         """
         self.install_dir = Path(install_dir) if install_dir is not None else default_install_dir()
         self._requested_port = port
         self._port: Optional[int] = port
-        self.use_preload = use_preload
+        self.streaming_workaround = streaming_workaround
         self._given_log_path = log_path
         self._log_path: Optional[Path] = log_path
         self._process: Optional[subprocess.Popen[bytes]] = None
@@ -346,13 +347,13 @@ class LocalGateway:
             return self.base_url
         script = self.ensure_installed()
         node = _require_executable("node", "it runs the Portkey gateway")
+        if self._requested_port is not None and not port_is_free(self._requested_port):
+            raise GatewayStartError(
+                f"port {self._requested_port} on {LOOPBACK_HOST} is already in use"
+            )
         self._open_log()
 
         if self._requested_port is not None:
-            if not port_is_free(self._requested_port):
-                raise GatewayStartError(
-                    f"port {self._requested_port} on {LOOPBACK_HOST} is already in use"
-                )
             self._spawn_and_wait(node, script, self._requested_port, timeout)
             return self.base_url
 
@@ -380,13 +381,13 @@ class LocalGateway:
 
     def _command(self, node: str, script: Path, port: int) -> List[str]:
         # The gateway only understands "--port=N"; "--port N" is silently ignored (port 8787).
-        preload = ["--require", str(PRELOAD_SCRIPT)] if self.use_preload else []
-        return [node, *preload, str(script), f"--port={port}"]
+        return [node, "--require", str(PRELOAD_SCRIPT), str(script), f"--port={port}"]
 
     def _spawn_and_wait(self, node: str, script: Path, port: int, timeout: float) -> None:
         assert self._log_path is not None
         env = dict(os.environ)
         env["PORTKEY_GATEWAY_HOST"] = LOOPBACK_HOST
+        env["PORTKEY_GATEWAY_STREAMING_WORKAROUND"] = "1" if self.streaming_workaround else "0"
         command = self._command(node, script, port)
         logger.info("starting gateway: %s", " ".join(command))
         started = time.monotonic()

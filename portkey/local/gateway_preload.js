@@ -8,7 +8,8 @@
 //    `^1.3.3` range resolves to 1.19.x) replaces the global Response with a lightweight class
 //    that keeps `fetched.headers` itself -- a Headers object that fetch() guards as
 //    "immutable" -- so the append throws. Returning fetch() answers whose headers are a
-//    mutable copy removes the failure for every route.
+//    mutable copy removes the failure for every route. PORTKEY_GATEWAY_STREAMING_WORKAROUND=0
+//    turns this off (to check whether a newer gateway still needs it).
 //
 // 2. The gateway listens on every interface (it passes no hostname to listen()). When
 //    PORTKEY_GATEWAY_HOST is set, a listen(port) without a host binds to that host instead,
@@ -20,7 +21,9 @@ const net = require("node:net");
 const NativeResponse = globalThis.Response;
 const nativeFetch = globalThis.fetch;
 
-if (typeof nativeFetch === "function" && typeof NativeResponse === "function") {
+const streamingWorkaround = process.env.PORTKEY_GATEWAY_STREAMING_WORKAROUND !== "0";
+
+if (streamingWorkaround && typeof nativeFetch === "function" && typeof NativeResponse === "function") {
   globalThis.fetch = async function fetchWithMutableHeaders(input, init) {
     const fetched = await nativeFetch(input, init);
     let copy;
