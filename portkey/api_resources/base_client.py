@@ -193,8 +193,11 @@ class ClientOptions:
 
 def _secrets_of(headers: Mapping[str, str]) -> Tuple[str, ...]:
     from .constants import SECRET_HEADERS
+    from .secrets import credential_of
 
-    found = [value for name, value in headers.items() if name.lower() in SECRET_HEADERS]
+    found = [
+        credential_of(value) for name, value in headers.items() if name.lower() in SECRET_HEADERS
+    ]
     config = headers.get("x-portkey-config", "")
     if config.startswith("{"):
         found.extend(_config_secrets(config))

@@ -1,6 +1,6 @@
 """Masking of credentials, so that no key reaches a repr, a log line or an exception message."""
 
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 
 def mask_secret(value: Optional[str]) -> str:
@@ -13,6 +13,24 @@ def mask_secret(value: Optional[str]) -> str:
     if len(value) <= 12:
         return "****"
     return f"{value[:3]}...{value[-4:]}"
+
+
+def redact_json(value: Any, secrets: Iterable[str]) -> Any:
+    """``value`` (parsed JSON) with every secret masked inside its strings."""
+    secrets = tuple(secrets)
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {key: redact_json(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item, secrets) for item in value]
+    return value
+
+
+def credential_of(header_value: str) -> str:
+    """The credential in a header value: ``Bearer sk-...`` -> ``sk-...``."""
+    scheme, _, rest = header_value.partition(" ")
+    return rest.strip() if rest and scheme.lower() in ("bearer", "basic", "token") else header_value
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -26,7 +26,7 @@ from .exceptions import (
     status_error_class,
 )
 from .logs import get_logger
-from .secrets import redact
+from .secrets import redact, redact_json
 
 #: Sent with every request, computed once.
 DEFAULT_HEADERS: Dict[str, str] = {
@@ -138,8 +138,7 @@ def status_error(
     """The typed exception for an error response, with any echoed secret masked."""
     body = parse_error_body(content)
     message = redact(error_message(status_code, body), secrets)
-    if isinstance(body, str):
-        body = redact(body, secrets)
+    body = redact_json(body, secrets)
     return status_error_class(status_code)(
         message, status_code=status_code, body=body, headers=headers
     )
