@@ -229,7 +229,7 @@ def test_response_object_features(local: None, stub: ProviderStub) -> None:
 
 def test_missing_config_is_a_clear_error(local: None, stub: ProviderStub) -> None:
     portkey.config = None
-    with pytest.raises(MissingConfigError, match="portkey.config"):
+    with pytest.raises(MissingConfigError, match=r"portkey\.config"):
         portkey.ChatCompletions.create(messages=HI)
 
 

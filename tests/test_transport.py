@@ -80,7 +80,7 @@ def test_each_status_maps_to_its_exception(
 def test_gateway_style_error_message_is_used(stub: ProviderStub) -> None:
     body = {"status": "failure", "message": "Invalid config passed", "errors": ["path: x"]}
     stub.script("default", status(400, body))
-    with pytest.raises(BadRequestError, match="Invalid config passed.*path: x"):
+    with pytest.raises(BadRequestError, match=r"Invalid config passed.*path: x"):
         client_for(stub).chat.completions.create(model="m", messages=HI)
 
 
@@ -132,7 +132,7 @@ def test_connection_refused_is_retried_then_raised(fast_retries: None) -> None:
     client = Portkey(
         base_url=f"http://127.0.0.1:{free_port()}/v1", provider="openai", max_retries=2
     )
-    with pytest.raises(APIConnectionError, match="127.0.0.1"):
+    with pytest.raises(APIConnectionError, match=r"127\.0\.0\.1"):
         client.chat.completions.create(model="m", messages=HI)
 
 

@@ -29,16 +29,23 @@ import time
 import weakref
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Optional, Type
 
 __all__ = [
     "GATEWAY_PACKAGE",
+    "GATEWAY_SCRIPT",
     "GATEWAY_VERSION",
     "LOOPBACK_HOST",
+    "PRELOAD_SCRIPT",
     "GatewayStartError",
     "LocalGateway",
+    "cache_dir",
     "default_install_dir",
     "free_port",
+    "installed_version",
+    "log_tail",
+    "port_is_free",
+    "source_checkout_dir",
 ]
 
 GATEWAY_PACKAGE = "@portkey-ai/gateway"
@@ -62,7 +69,10 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 class GatewayStartError(RuntimeError):
-    """The gateway could not be installed or started; the message ends with its log tail."""
+    """The gateway could not be installed or started.
+
+    The message says what failed and ends with the last lines the gateway (or npm) printed.
+    """
 
 
 def free_port(host: str = LOOPBACK_HOST) -> int:
@@ -347,6 +357,11 @@ class LocalGateway:
             return self.base_url
         script = self.ensure_installed()
         node = _require_executable("node", "it runs the Portkey gateway")
+        if not PRELOAD_SCRIPT.is_file():
+            raise GatewayStartError(
+                f"{PRELOAD_SCRIPT} is missing: the portkey package was installed without its "
+                "package data"
+            )
         if self._requested_port is not None and not port_is_free(self._requested_port):
             raise GatewayStartError(
                 f"port {self._requested_port} on {LOOPBACK_HOST} is already in use"
@@ -391,7 +406,6 @@ class LocalGateway:
         command = self._command(node, script, port)
         logger.info("starting gateway: %s", " ".join(command))
         started = time.monotonic()
-        log: IO[bytes]
         with open(self._log_path, "ab") as log:
             process = subprocess.Popen(
                 command,

