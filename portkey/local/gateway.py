@@ -52,7 +52,7 @@ GATEWAY_PACKAGE = "@portkey-ai/gateway"
 GATEWAY_VERSION = "1.15.2"
 LOOPBACK_HOST = "127.0.0.1"
 GREETING = "AI Gateway says hey!"
-PRELOAD_SCRIPT = Path(__file__).with_name("gateway_preload.js")
+PRELOAD_SCRIPT = Path(__file__).resolve().with_name("gateway_preload.js")
 # The gateway's own entry point; node_modules/.bin/gateway is a symlink to it on POSIX and a
 # .cmd shim on Windows, so the real file is what node is given.
 GATEWAY_SCRIPT = Path("node_modules", *GATEWAY_PACKAGE.split("/"), "build", "start-server.js")
@@ -230,7 +230,12 @@ class LocalGateway:
         ``streaming_workaround=False`` leaves out the preload's fix for streamed answers (they
         then fail with gateway 1.15.2); it exists to check whether a newer gateway needs it.
         """
-        self.install_dir = Path(install_dir) if install_dir is not None else default_install_dir()
+        # Absolute, because node runs with install_dir as its working directory.
+        self.install_dir = (
+            Path(install_dir).expanduser().resolve()
+            if install_dir is not None
+            else default_install_dir()
+        )
         self._requested_port = port
         self._port: Optional[int] = port
         self.streaming_workaround = streaming_workaround

@@ -4,12 +4,15 @@
 //
 // 1. Streaming answers fail with 500 and "TypeError: immutable".
 //    The gateway wraps the provider's streamed answer as `new Response(stream, fetched)` and
-//    then appends its x-portkey-* headers to it. @hono/node-server >= 1.14 (the gateway's
-//    `^1.3.3` range resolves to 1.19.x) replaces the global Response with a lightweight class
-//    that keeps `fetched.headers` itself -- a Headers object that fetch() guards as
-//    "immutable" -- so the append throws. Returning fetch() answers whose headers are a
-//    mutable copy removes the failure for every route. PORTKEY_GATEWAY_STREAMING_WORKAROUND=0
-//    turns this off (to check whether a newer gateway still needs it).
+//    then appends its x-portkey-* headers to it (ResponseService.updateHeaders). At start-up
+//    @hono/node-server replaces the global Response with a lightweight class. In the version
+//    the gateway's `^1.3.3` range resolves to today (1.19.x) that class keeps `fetched.headers`
+//    itself -- a Headers object fetch() guards as "immutable" -- so the append throws. (1.13.5,
+//    the version in the gateway's own lockfile, copied the headers instead.) Non-streamed
+//    answers escape only because the gateway rebuilds them with fresh headers first.
+//    Returning fetch() answers whose headers are a mutable copy removes the failure for every
+//    route. PORTKEY_GATEWAY_STREAMING_WORKAROUND=0 turns this off, to check whether a newer
+//    gateway still needs it.
 //
 // 2. The gateway listens on every interface (it passes no hostname to listen()). When
 //    PORTKEY_GATEWAY_HOST is set, a listen(port) without a host binds to that host instead,
@@ -23,7 +26,9 @@ const nativeFetch = globalThis.fetch;
 
 const streamingWorkaround = process.env.PORTKEY_GATEWAY_STREAMING_WORKAROUND !== "0";
 
-if (streamingWorkaround && typeof nativeFetch === "function" && typeof NativeResponse === "function") {
+const canWrapFetch = typeof nativeFetch === "function" && typeof NativeResponse === "function";
+
+if (streamingWorkaround && canWrapFetch) {
   globalThis.fetch = async function fetchWithMutableHeaders(input, init) {
     const fetched = await nativeFetch(input, init);
     let copy;
