@@ -32,3 +32,16 @@ types:
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: demo docs
+DOCS_STAMP := $(VENV)/.docs-installed
+
+demo: install  ## the offline demo: real gateway + local model, no keys (first run compiles llama.cpp: ~5 min)
+	$(BIN)/python -m portkey demo
+
+docs: $(DOCS_STAMP)  ## build the docs site into site/ (mkdocs --strict)
+	$(BIN)/mkdocs build --strict
+
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(DOCS_STAMP)

@@ -58,6 +58,16 @@ _export(
     "PortkeyResponse", "APIResponse", "ChatCompletion", "ChatCompletionChunk", "TextCompletion",
     "TextCompletionChunk", "CreateEmbeddingResponse", "GatewayInfo", "Usage",
 )  # fmt: skip
+_export(
+    "portkey.api_resources.responses",
+    "Model", "ModelList", "BinaryResponse",
+)  # fmt: skip
+_export(
+    "portkey.api_resources.responses_extra",
+    "ModelDeleted", "Image", "ImagesResponse", "Transcription", "Translation", "Moderation",
+    "ModerationCreateResponse", "PromptCompletion", "PromptCompletionChunk", "PromptRender",
+    "FeedbackResponse",
+)  # fmt: skip
 _export("portkey.api_resources.headers", "createHeaders", "create_headers")
 _export("portkey.api_resources.streaming", "Stream", "AsyncStream")
 _export("portkey.api_resources.base_client", "NOT_GIVEN", "NotGiven")
@@ -127,6 +137,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
     from .api_resources.headers import create_headers as create_headers
     from .api_resources.headers import createHeaders as createHeaders
     from .api_resources.responses import *  # noqa: F403
+    from .api_resources.responses_extra import *  # noqa: F403
     from .api_resources.streaming import AsyncStream as AsyncStream
     from .api_resources.streaming import Stream as Stream
     from .legacy import ChatCompletions as ChatCompletions

@@ -2,7 +2,7 @@
 
 from typing import Any, Mapping, Optional, Type, TypeVar, Union
 
-from .async_requestor import AsyncRequestor
+from .async_requestor import AsyncRequestor, WebSocketConnection, open_websocket
 from .base_client import NO_REQUEST_OPTIONS, BaseClient, ClientOptions, RequestOptions
 from .responses import APIResponse, BinaryResponse
 from .streaming import AsyncStream
@@ -63,14 +63,26 @@ class AsyncAPIClient(BaseClient):
         *,
         body: Optional[Mapping[str, Any]] = None,
         params: Optional[Mapping[str, Any]] = None,
+        files: Optional[Mapping[str, FileSpec]] = None,
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> BinaryResponse:
-        """Send one call whose answer is bytes (audio, file content)."""
+        """Send one call whose answer is bytes (audio, file content, a text transcript)."""
         spec = self.build_spec(
-            method, path, body=body, params=params, request_options=request_options
+            method, path, body=body, params=params, files=files, request_options=request_options
         )
         return await self._requestor.request_bytes(spec)
 
     async def close(self) -> None:
         """Close the running event loop's pooled session."""
         await self._requestor.aclose()
+
+    async def websocket(
+        self,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        request_options: RequestOptions = NO_REQUEST_OPTIONS,
+    ) -> WebSocketConnection:
+        """Open a websocket to ``path`` with this client's headers (the realtime API)."""
+        spec = self.build_spec("GET", path, params=params, request_options=request_options)
+        return await open_websocket(self._requestor, spec)

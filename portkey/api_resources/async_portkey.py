@@ -1,7 +1,7 @@
 """``AsyncPortkey``: the asynchronous client style (``await client.chat.completions.create``)."""
 
 from functools import cached_property
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from typing_extensions import Unpack
 
@@ -12,6 +12,15 @@ from .client_params import ClientParams, options_from_params, options_with
 from .resources.chat import AsyncChat, AsyncChatCompletions
 from .resources.completions import AsyncCompletions
 from .resources.embeddings import AsyncEmbeddings
+
+if TYPE_CHECKING:  # the platform resources are imported on first use
+    from .resources import platform
+    from .resources.audio import AsyncAudio
+    from .resources.feedback import AsyncFeedback
+    from .resources.images import AsyncImages
+    from .resources.models import AsyncModels
+    from .resources.moderations import AsyncModerations
+    from .resources.prompts import AsyncPrompts
 
 
 class AsyncPortkey(AsyncAPIClient):
@@ -53,8 +62,189 @@ class AsyncPortkey(AsyncAPIClient):
         """Embeddings: ``await client.embeddings.create(input=...)``."""
         return AsyncEmbeddings(self)
 
+    # ---- more inference endpoints (loaded on first use, like the platform resources) ----
+
+    @cached_property
+    def models(self) -> "AsyncModels":
+        """Models: ``list()``, ``retrieve(model)``, ``delete(model)``."""
+        from .resources.models import AsyncModels
+
+        return AsyncModels(self)
+
+    @cached_property
+    def images(self) -> "AsyncImages":
+        """Images: ``generate(prompt=...)``, ``edit(image=..., prompt=...)``, variations."""
+        from .resources.images import AsyncImages
+
+        return AsyncImages(self)
+
+    @cached_property
+    def audio(self) -> "AsyncAudio":
+        """Audio: ``transcriptions.create``, ``translations.create``, ``speech.create`` (bytes)."""
+        from .resources.audio import AsyncAudio
+
+        return AsyncAudio(self)
+
+    @cached_property
+    def moderations(self) -> "AsyncModerations":
+        """Moderations: ``create(input=...)``."""
+        from .resources.moderations import AsyncModerations
+
+        return AsyncModerations(self)
+
+    @cached_property
+    def prompts(self) -> "AsyncPrompts":
+        """Saved prompts (hosted only): ``completions.create(prompt_id=...)``, ``render(...)``."""
+        from .resources.prompts import AsyncPrompts
+
+        return AsyncPrompts(self)
+
+    @cached_property
+    def feedback(self) -> "AsyncFeedback":
+        """Feedback (hosted only): ``create(trace_id=..., value=...)``, ``update(feedback_id)``."""
+        from .resources.feedback import AsyncFeedback
+
+        return AsyncFeedback(self)
+
     async def __aenter__(self) -> "AsyncPortkey":
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
+
+    # ---- platform resources (loaded on first use; see resources/platform.py) ----
+
+    @cached_property
+    def files(self) -> "platform.AsyncFiles":
+        """Files: ``create(file=..., purpose=...)``, ``list``, ``retrieve``, ``delete``,
+        ``content``."""
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def uploads(self) -> "platform.AsyncUploads":
+        """Large files in parts: ``create``, ``parts.create``, ``complete``,
+        ``upload_file_chunked``."""
+        from .resources.files import AsyncUploads
+
+        return AsyncUploads(self)
+
+    @cached_property
+    def batches(self) -> "platform.AsyncBatches":
+        """Batches: ``create``, ``list``, ``retrieve``, ``cancel``."""
+        from .resources.batches import AsyncBatches
+
+        return AsyncBatches(self)
+
+    @cached_property
+    def fine_tuning(self) -> "platform.AsyncFineTuning":
+        """Fine-tuning: ``jobs`` (events, checkpoints), ``checkpoints.permissions``, ``alpha``."""
+        from .resources.fine_tuning import AsyncFineTuning
+
+        return AsyncFineTuning(self)
+
+    @cached_property
+    def alpha(self) -> "platform.AsyncAlpha":
+        """Alpha features: ``graders.run`` / ``graders.validate``."""
+        from .resources.fine_tuning import AsyncAlpha
+
+        return AsyncAlpha(self)
+
+    @cached_property
+    def beta(self) -> "platform.AsyncBeta":
+        """Beta APIs: ``assistants``, ``threads``, ``vector_stores``, ``realtime``."""
+        from .resources.beta import AsyncBeta
+
+        return AsyncBeta(self)
+
+    @cached_property
+    def vector_stores(self) -> "platform.AsyncVectorStores":
+        """Vector stores with ``files`` and ``file_batches``."""
+        from .resources.vector_stores import AsyncVectorStores
+
+        return AsyncVectorStores(self)
+
+    @cached_property
+    def responses(self) -> "platform.AsyncResponses":
+        """The Responses API: ``create``, ``retrieve``, ``delete``, ``cancel``, ``input_items``."""
+        from .resources.responses_api import AsyncResponses
+
+        return AsyncResponses(self)
+
+    @cached_property
+    def containers(self) -> "platform.AsyncContainers":
+        """Containers with ``files``."""
+        from .resources.containers import AsyncContainers
+
+        return AsyncContainers(self)
+
+    @cached_property
+    def evals(self) -> "platform.AsyncEvals":
+        """Evals with ``runs`` (and their ``output_items``)."""
+        from .resources.evals import AsyncEvals
+
+        return AsyncEvals(self)
+
+    @cached_property
+    def configs(self) -> "platform.AsyncConfigs":
+        """Saved gateway configs (hosted control plane)."""
+        from .resources.control_plane import AsyncConfigs
+
+        return AsyncConfigs(self)
+
+    @cached_property
+    def api_keys(self) -> "platform.AsyncApiKeys":
+        """Portkey API keys (hosted control plane)."""
+        from .resources.control_plane import AsyncApiKeys
+
+        return AsyncApiKeys(self)
+
+    @cached_property
+    def virtual_keys(self) -> "platform.AsyncVirtualKeys":
+        """Virtual keys (hosted control plane)."""
+        from .resources.control_plane import AsyncVirtualKeys
+
+        return AsyncVirtualKeys(self)
+
+    @cached_property
+    def admin(self) -> "platform.AsyncAdmin":
+        """Organisation admin: ``users``, ``invites``, ``workspaces`` (hosted control plane)."""
+        from .resources.admin import AsyncAdmin
+
+        return AsyncAdmin(self)
+
+    @cached_property
+    def logs(self) -> "platform.AsyncLogs":
+        """Request logs and ``exports`` (hosted control plane)."""
+        from .resources.logs import AsyncLogs
+
+        return AsyncLogs(self)
+
+    @cached_property
+    def labels(self) -> "platform.AsyncLabels":
+        """Prompt labels (hosted control plane)."""
+        from .resources.control_plane import AsyncLabels
+
+        return AsyncLabels(self)
+
+    @cached_property
+    def collections(self) -> "platform.AsyncCollections":
+        """Prompt collections (hosted control plane)."""
+        from .resources.control_plane import AsyncCollections
+
+        return AsyncCollections(self)
+
+    @cached_property
+    def providers(self) -> "platform.AsyncProviders":
+        """Providers (hosted control plane)."""
+        from .resources.control_plane import AsyncProviders
+
+        return AsyncProviders(self)
+
+    @cached_property
+    def integrations(self) -> "platform.AsyncIntegrations":
+        """Integrations with ``workspaces`` and ``models`` (hosted control plane)."""
+        from .resources.control_plane import AsyncIntegrations
+
+        return AsyncIntegrations(self)

@@ -5,6 +5,7 @@ is built; a call only adds its body and any per-call overrides. ``with_options``
 client that shares the parent's requestor, so its connection pool is shared too.
 """
 
+import math
 import os
 from typing import (
     Any,
@@ -31,6 +32,7 @@ from .constants import (
 )
 from .exceptions import InvalidRequestError, MissingAPIKeyError
 from .headers import HEADER_OPTIONS, config_header_value, encode_header_value, portkey_headers
+from .logs import get_logger
 from .responses import APIResponse, BinaryResponse
 from .transport import DEFAULT_HEADERS, JSON_CONTENT_TYPE, FileSpec, RequestSpec
 
@@ -70,6 +72,10 @@ def resolve_api_key(*candidates: Optional[str]) -> Optional[str]:
 def resolve_base_url(*candidates: Optional[str]) -> str:
     """The first URL given, else ``PORTKEY_BASE_URL``, ``PORTKEY_PROXY``, the hosted gateway."""
     for candidate in candidates:
+        if candidate is not None and not isinstance(candidate, str):
+            raise InvalidRequestError(
+                f"base_url must be a URL string; got {type(candidate).__name__}", field="base_url"
+            )
         if candidate:
             return candidate.rstrip("/")
     env = os.environ.get(BASE_URL_ENV) or os.environ.get(LEGACY_PROXY_ENV)
@@ -82,18 +88,63 @@ def is_hosted(base_url: str) -> bool:
 
 
 def _check_base_url(base_url: str) -> str:
-    if not base_url.startswith(("http://", "https://")):
+    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
         raise InvalidRequestError(
             f"base_url must start with http:// or https://; got {base_url!r}", field="base_url"
         )
     return base_url
 
 
+def check_timeout(timeout: Any) -> Optional[float]:
+    """``timeout`` if it is a positive, finite number of seconds or ``None`` (no limit)."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise InvalidRequestError(
+            f"timeout must be a number of seconds, or None for no limit; got "
+            f"{type(timeout).__name__}",
+            field="timeout",
+        )
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise InvalidRequestError(
+            f"timeout must be a positive, finite number of seconds, or None for no limit; got "
+            f"{timeout}",
+            field="timeout",
+        )
+    return float(timeout)
+
+
+def check_max_retries(max_retries: Any) -> int:
+    """``max_retries`` if it is a whole number, 0 or more."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise InvalidRequestError(
+            f"max_retries must be a whole number, 0 or more; got {max_retries!r}",
+            field="max_retries",
+        )
+    return max_retries
+
+
+def check_verify(verify: Any, base_url: str) -> bool:
+    """``verify`` if it is a bool, and ``False`` only for a gateway other than the hosted one."""
+    if not isinstance(verify, bool):
+        raise InvalidRequestError(
+            f"verify must be True or False; got {type(verify).__name__}", field="verify"
+        )
+    if not verify and is_hosted(base_url):
+        raise InvalidRequestError(
+            "verify=False is refused for the hosted gateway: TLS verification may only be "
+            "turned off for a self-hosted base_url (e.g. one with a self-signed certificate)",
+            field="verify",
+        )
+    return verify
+
+
 class ClientOptions:
     """Everything a client sends with each call, resolved and encoded once.
 
     ``portkey_options`` are the ``x-portkey-*`` options by name (see ``HEADER_OPTIONS``);
-    ``default_mode`` is the mode a :class:`Config` without one is translated with.
+    ``default_mode`` is the mode a :class:`Config` without one is translated with. ``verify``
+    is TLS certificate verification, on unless turned off for a self-hosted gateway.
     """
 
     __slots__ = (
@@ -106,6 +157,7 @@ class ClientOptions:
         "portkey_options",
         "secrets",
         "timeout",
+        "verify",
     )
 
     def __init__(
@@ -118,22 +170,16 @@ class ClientOptions:
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Optional[Mapping[str, str]] = None,
         default_mode: Optional[Union[Modes, str]] = None,
+        verify: bool = True,
     ) -> None:
-        if max_retries < 0:
-            raise InvalidRequestError(
-                f"max_retries must be 0 or more; got {max_retries}", field="max_retries"
-            )
-        if timeout is not None and timeout <= 0:
-            raise InvalidRequestError(
-                f"timeout must be a positive number of seconds, or None for no limit; got "
-                f"{timeout}",
-                field="timeout",
-            )
+        self.max_retries = check_max_retries(max_retries)
+        self.timeout = check_timeout(timeout)
         self.api_key = api_key
         self.base_url = _check_base_url(base_url)
+        self.verify = check_verify(verify, self.base_url)
+        if not verify:
+            get_logger().warning("TLS certificate verification is off for %s", self.base_url)
         self.portkey_options = {k: v for k, v in portkey_options.items() if v is not None}
-        self.timeout = timeout
-        self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
         self.default_mode = default_mode
         self.headers = self._build_headers()
@@ -168,6 +214,7 @@ class ClientOptions:
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
             "default_mode": self.default_mode,
+            "verify": self.verify,
         }
         for name, value in changes.items():
             if isinstance(value, NotGiven):
@@ -231,8 +278,50 @@ def _config_secrets(config_json: str) -> Tuple[str, ...]:
 
 
 def encode_body(body: Mapping[str, Any]) -> bytes:
-    """Compact JSON for a request body (pydantic's serializer: fast, and models welcome)."""
-    return pydantic_core.to_json(body, exclude_none=False)
+    """Compact JSON for a request body (pydantic's serializer: fast, and models welcome).
+
+    Raises ``InvalidRequestError`` naming the parameter that JSON cannot carry: an object it
+    cannot serialize, or NaN/infinity (which the serializer would write as invalid JSON).
+    """
+    try:
+        encoded = pydantic_core.to_json(body, exclude_none=False)
+    except pydantic_core.PydanticSerializationError as exc:
+        name = _unencodable_param(body)
+        raise InvalidRequestError(f"{name} cannot be sent as JSON: {exc}", field=name) from None
+    if b"NaN" in encoded or b"Infinity" in encoded:
+        _reject_non_finite(body, encoded)
+    return encoded
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(constant)
+
+
+def _reject_non_finite(body: Mapping[str, Any], encoded: bytes) -> None:
+    import json
+
+    try:
+        json.loads(encoded, parse_constant=_not_json)
+    except ValueError:
+        name = "body"
+        for key, value in body.items():
+            try:
+                json.loads(pydantic_core.to_json(value), parse_constant=_not_json)
+            except ValueError:
+                name = str(key)
+                break
+        raise InvalidRequestError(
+            f"{name} holds NaN or infinity, which JSON cannot carry", field=name
+        ) from None
+
+
+def _unencodable_param(body: Mapping[str, Any]) -> str:
+    for key, value in body.items():
+        try:
+            pydantic_core.to_json(value)
+        except pydantic_core.PydanticSerializationError:
+            return str(key)
+    return "body"
 
 
 class RequestOptions:
@@ -248,8 +337,10 @@ class RequestOptions:
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
     ) -> None:
         self.extra_headers = extra_headers
-        self.timeout = timeout
-        self.max_retries = max_retries
+        self.timeout = timeout if isinstance(timeout, NotGiven) else check_timeout(timeout)
+        self.max_retries = (
+            max_retries if isinstance(max_retries, NotGiven) else check_max_retries(max_retries)
+        )
 
 
 #: The per-call options of a call that has none.
@@ -307,6 +398,7 @@ class BaseClient:
             max_retries=(options.max_retries if isinstance(max_retries, NotGiven) else max_retries),
             stream=stream,
             secrets=options.secrets,
+            verify=options.verify,
         )
 
 

@@ -1,7 +1,7 @@
 """``Portkey``: the synchronous client style (``client.chat.completions.create(...)``)."""
 
 from functools import cached_property
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from typing_extensions import Unpack
 
@@ -12,6 +12,15 @@ from .resources.chat import Chat, ChatCompletions
 from .resources.completions import Completions
 from .resources.embeddings import Embeddings
 from .sync_client import SyncAPIClient
+
+if TYPE_CHECKING:  # the platform resources are imported on first use
+    from .resources import platform
+    from .resources.audio import Audio
+    from .resources.feedback import Feedback
+    from .resources.images import Images
+    from .resources.models import Models
+    from .resources.moderations import Moderations
+    from .resources.prompts import Prompts
 
 
 class Portkey(SyncAPIClient):
@@ -59,8 +68,189 @@ class Portkey(SyncAPIClient):
         """Embeddings: ``client.embeddings.create(input=...)``."""
         return Embeddings(self)
 
+    # ---- more inference endpoints (loaded on first use, like the platform resources) ----
+
+    @cached_property
+    def models(self) -> "Models":
+        """Models: ``list()``, ``retrieve(model)``, ``delete(model)``."""
+        from .resources.models import Models
+
+        return Models(self)
+
+    @cached_property
+    def images(self) -> "Images":
+        """Images: ``generate(prompt=...)``, ``edit(image=..., prompt=...)``, variations."""
+        from .resources.images import Images
+
+        return Images(self)
+
+    @cached_property
+    def audio(self) -> "Audio":
+        """Audio: ``transcriptions.create``, ``translations.create``, ``speech.create`` (bytes)."""
+        from .resources.audio import Audio
+
+        return Audio(self)
+
+    @cached_property
+    def moderations(self) -> "Moderations":
+        """Moderations: ``create(input=...)``."""
+        from .resources.moderations import Moderations
+
+        return Moderations(self)
+
+    @cached_property
+    def prompts(self) -> "Prompts":
+        """Saved prompts (hosted only): ``completions.create(prompt_id=...)``, ``render(...)``."""
+        from .resources.prompts import Prompts
+
+        return Prompts(self)
+
+    @cached_property
+    def feedback(self) -> "Feedback":
+        """Feedback (hosted only): ``create(trace_id=..., value=...)``, ``update(feedback_id)``."""
+        from .resources.feedback import Feedback
+
+        return Feedback(self)
+
     def __enter__(self) -> "Portkey":
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
+
+    # ---- platform resources (loaded on first use; see resources/platform.py) ----
+
+    @cached_property
+    def files(self) -> "platform.Files":
+        """Files: ``create(file=..., purpose=...)``, ``list``, ``retrieve``, ``delete``,
+        ``content``."""
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def uploads(self) -> "platform.Uploads":
+        """Large files in parts: ``create``, ``parts.create``, ``complete``,
+        ``upload_file_chunked``."""
+        from .resources.files import Uploads
+
+        return Uploads(self)
+
+    @cached_property
+    def batches(self) -> "platform.Batches":
+        """Batches: ``create``, ``list``, ``retrieve``, ``cancel``."""
+        from .resources.batches import Batches
+
+        return Batches(self)
+
+    @cached_property
+    def fine_tuning(self) -> "platform.FineTuning":
+        """Fine-tuning: ``jobs`` (events, checkpoints), ``checkpoints.permissions``, ``alpha``."""
+        from .resources.fine_tuning import FineTuning
+
+        return FineTuning(self)
+
+    @cached_property
+    def alpha(self) -> "platform.Alpha":
+        """Alpha features: ``graders.run`` / ``graders.validate``."""
+        from .resources.fine_tuning import Alpha
+
+        return Alpha(self)
+
+    @cached_property
+    def beta(self) -> "platform.Beta":
+        """Beta APIs: ``assistants``, ``threads``, ``vector_stores``, ``realtime``."""
+        from .resources.beta import Beta
+
+        return Beta(self)
+
+    @cached_property
+    def vector_stores(self) -> "platform.VectorStores":
+        """Vector stores with ``files`` and ``file_batches``."""
+        from .resources.vector_stores import VectorStores
+
+        return VectorStores(self)
+
+    @cached_property
+    def responses(self) -> "platform.Responses":
+        """The Responses API: ``create``, ``retrieve``, ``delete``, ``cancel``, ``input_items``."""
+        from .resources.responses_api import Responses
+
+        return Responses(self)
+
+    @cached_property
+    def containers(self) -> "platform.Containers":
+        """Containers with ``files``."""
+        from .resources.containers import Containers
+
+        return Containers(self)
+
+    @cached_property
+    def evals(self) -> "platform.Evals":
+        """Evals with ``runs`` (and their ``output_items``)."""
+        from .resources.evals import Evals
+
+        return Evals(self)
+
+    @cached_property
+    def configs(self) -> "platform.Configs":
+        """Saved gateway configs (hosted control plane)."""
+        from .resources.control_plane import Configs
+
+        return Configs(self)
+
+    @cached_property
+    def api_keys(self) -> "platform.ApiKeys":
+        """Portkey API keys (hosted control plane)."""
+        from .resources.control_plane import ApiKeys
+
+        return ApiKeys(self)
+
+    @cached_property
+    def virtual_keys(self) -> "platform.VirtualKeys":
+        """Virtual keys (hosted control plane)."""
+        from .resources.control_plane import VirtualKeys
+
+        return VirtualKeys(self)
+
+    @cached_property
+    def admin(self) -> "platform.Admin":
+        """Organisation admin: ``users``, ``invites``, ``workspaces`` (hosted control plane)."""
+        from .resources.admin import Admin
+
+        return Admin(self)
+
+    @cached_property
+    def logs(self) -> "platform.Logs":
+        """Request logs and ``exports`` (hosted control plane)."""
+        from .resources.logs import Logs
+
+        return Logs(self)
+
+    @cached_property
+    def labels(self) -> "platform.Labels":
+        """Prompt labels (hosted control plane)."""
+        from .resources.control_plane import Labels
+
+        return Labels(self)
+
+    @cached_property
+    def collections(self) -> "platform.Collections":
+        """Prompt collections (hosted control plane)."""
+        from .resources.control_plane import Collections
+
+        return Collections(self)
+
+    @cached_property
+    def providers(self) -> "platform.Providers":
+        """Providers (hosted control plane)."""
+        from .resources.control_plane import Providers
+
+        return Providers(self)
+
+    @cached_property
+    def integrations(self) -> "platform.Integrations":
+        """Integrations with ``workspaces`` and ``models`` (hosted control plane)."""
+        from .resources.control_plane import Integrations
+
+        return Integrations(self)

@@ -67,9 +67,13 @@ class ClientParams(TypedDict, total=False):
     """Retries of failed gateway calls (connection errors, 408/409/429/5xx). Default 2."""
     default_headers: Optional[Mapping[str, str]]
     """More headers to send with every call (e.g. ``Authorization`` for a provider key)."""
+    verify: bool
+    """TLS certificate verification (default True). ``False`` is accepted only for a
+    self-hosted ``base_url``, e.g. one with a self-signed certificate; never for the hosted
+    gateway."""
 
 
-_CLIENT_FIELDS = ("api_key", "base_url", "timeout", "max_retries", "default_headers")
+_CLIENT_FIELDS = ("api_key", "base_url", "timeout", "max_retries", "default_headers", "verify")
 KNOWN_PARAMS = frozenset(_CLIENT_FIELDS) | frozenset(HEADER_OPTIONS)
 
 
@@ -100,6 +104,7 @@ def options_from_params(params: Mapping[str, Any]) -> ClientOptions:
         timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout,
         max_retries=DEFAULT_MAX_RETRIES if isinstance(max_retries, NotGiven) else max_retries,
         default_headers=params.get("default_headers"),
+        verify=params.get("verify", True),
     )
 
 

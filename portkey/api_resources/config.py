@@ -498,7 +498,9 @@ class Config(_MaskedRepr):
         key = (default_mode, *(os.environ.get(var) for var in self._env_vars()))
         header = self._cache.get(key)
         if header is None:
-            header = json.dumps(self.to_gateway_config(default_mode), separators=(",", ":"))
+            header = json.dumps(
+                self.to_gateway_config(default_mode), separators=(",", ":"), allow_nan=False
+            )
             self._cache[key] = header
         return header
 
@@ -542,6 +544,28 @@ class Config(_MaskedRepr):
     def models_missing(self) -> List[int]:
         """Indexes of LLMs with no ``model`` of their own."""
         return [index for index, llm in enumerate(self.llms) if llm.model is None]
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter rendering: the mode and one row per LLM, with credentials masked."""
+        mode = self.mode.value if self.mode is not None else "single (default)"
+        rows = [
+            "| # | provider | model | weight | credentials | custom_host |",
+            "|---|---|---|---|---|---|",
+        ]
+        for index, llm in enumerate(self.llms):
+            env = llm.key_env_var()
+            if llm.api_key:
+                key = f"api_key {mask_secret(llm.api_key)}"
+            elif llm.virtual_key:
+                key = f"virtual_key {mask_secret(llm.virtual_key)}"
+            else:
+                key = f"${env}" if env else "-"
+            cells = [index, llm.provider or "-", llm.model or "-", llm.weight, key, llm.custom_host]
+            text = [("-" if cell is None else str(cell)).replace("|", "\\|") for cell in cells]
+            rows.append("| " + " | ".join(text) + " |")
+        count = len(self.llms)
+        title = f"**Config** · mode `{mode}` · {count} LLM{'s' if count != 1 else ''}"
+        return title + "\n\n" + "\n".join(rows)
 
 
 def check_mode_rules(mode: Modes, llms: List[LLMOptions]) -> None:

@@ -3,14 +3,21 @@
 Every option of the gateway's REST table has a snake_case name here; its header is
 ``x-portkey-`` followed by the name with dashes (``trace_id`` -> ``x-portkey-trace-id``).
 Values are encoded once (JSON for objects, comma-joined lists, lowercase booleans) and checked
-for CR, LF and NUL, which would let a value end the header and inject another.
+for CR, LF and NUL, which would let a value end the header and inject another, and for non-ASCII
+text, which ``requests`` cannot send and ``aiohttp`` would send as UTF-8 (so the same value would
+fail or arrive differently by transport). JSON values escape non-ASCII text, so metadata and
+configs carry any Unicode.
 """
 
 import json
+import math
+import re
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
+from pydantic import ValidationError
+
 from .config import Config, Modes, config_from_mapping
-from .constants import HEADER_PREFIX
+from .constants import HEADER_PREFIX, MAX_METADATA_BYTES
 from .exceptions import InvalidHeaderValueError, InvalidRequestError
 
 #: The options that become ``x-portkey-*`` headers, in the order of the gateway's table.
@@ -55,7 +62,12 @@ def config_header_value(
     current gateway shape (``strategy``/``targets``) is sent as compact JSON.
     """
     if isinstance(config, Config):
-        return config.gateway_header(default_mode)
+        try:
+            return config.gateway_header(default_mode)
+        except (TypeError, ValueError) as exc:  # an extra model parameter JSON cannot carry
+            raise InvalidRequestError(
+                f"config cannot be sent as JSON: {exc}", field="config"
+            ) from None
     if isinstance(config, str):
         text = config.strip()
         if text.startswith("{"):
@@ -73,11 +85,16 @@ def config_header_value(
             )
         return text
     if isinstance(config, Mapping):
-        normalized = config_from_mapping(config)
-        if isinstance(normalized, Config):
-            return normalized.gateway_header(default_mode)
         try:
-            return json.dumps(normalized, separators=(",", ":"))
+            normalized = config_from_mapping(config)
+        except ValidationError:
+            raise  # its errors() name the fields
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(f"config is not valid: {exc}", field="config") from None
+        if isinstance(normalized, Config):
+            return config_header_value(normalized, default_mode)
+        try:
+            return json.dumps(normalized, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise InvalidRequestError(
                 f"config is not JSON-serializable: {exc}", field="config"
@@ -88,27 +105,83 @@ def config_header_value(
     )
 
 
+# RFC 9110 token characters: what a header name may consist of.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
 def encode_header_value(option: str, value: Any) -> str:
-    """Encode one option's value as header text, rejecting characters that break headers."""
+    """Encode one option's value as header text, rejecting characters that break headers.
+
+    ``option`` is an option name (``trace_id``) or, for extra headers, the header's own name;
+    either way it must be a valid header name. Errors name ``option`` and never echo the value,
+    which may be a credential.
+    """
+    if not isinstance(option, str) or not _HEADER_NAME.fullmatch(option):
+        raise InvalidHeaderValueError(
+            f"{option!r} is not a valid HTTP header name (letters, digits and !#$%&'*+.^_`|~-)",
+            field=str(option),
+        )
     if option == "config":
         text = config_header_value(value)
     elif isinstance(value, bool):
         text = "true" if value else "false"
-    elif option == "metadata" and not isinstance(value, str):
-        text = _metadata_json(value)
+    elif option == "metadata":
+        text = _metadata_json(_parsed_metadata(value) if isinstance(value, str) else value)
     elif option == "forward_headers" and not isinstance(value, str):
         text = ",".join(str(item) for item in value)
+    elif option == "request_timeout":
+        text = _milliseconds(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise InvalidRequestError(f"{option} must be a finite number; got {value}", field=option)
     elif isinstance(value, float) and value.is_integer():
         text = str(int(value))
-    else:
+    elif isinstance(value, (str, int, float)):
         text = str(value)
+    else:
+        raise InvalidRequestError(
+            f"{option} must be a string; got {type(value).__name__}", field=option
+        )
     if any(ch in text for ch in "\r\n\0"):
         raise InvalidHeaderValueError(
             f"{option} contains a line break or NUL character, which cannot go in an HTTP "
             "header; remove it",
             field=option,
         )
+    if not text.isascii():
+        position = next(index for index, ch in enumerate(text) if not ch.isascii())
+        raise InvalidHeaderValueError(
+            f"{option} has a non-ASCII character at position {position}, which an HTTP header "
+            "cannot carry reliably; use ASCII here (metadata may hold any text)",
+            field=option,
+        )
     return text
+
+
+def _milliseconds(value: Any) -> str:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+        or value != int(value)
+    ):
+        raise InvalidRequestError(
+            f"request_timeout must be a positive whole number of milliseconds; got {value!r}",
+            field="request_timeout",
+        )
+    return str(int(value))
+
+
+def _parsed_metadata(text: str) -> Any:
+    """Metadata given as JSON text (as older SDKs took it), parsed so it is checked like a dict."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise InvalidRequestError(
+            "metadata must be a dict of strings (or that dict as JSON text); got text that is "
+            "not JSON",
+            field="metadata",
+        ) from None
 
 
 def _metadata_json(metadata: Any) -> str:
@@ -123,7 +196,21 @@ def _metadata_json(metadata: Any) -> str:
                 f"{type(item).__name__}",
                 field="metadata",
             )
-    return json.dumps(dict(metadata), separators=(",", ":"), ensure_ascii=False)
+    try:
+        # ASCII escapes keep the header sendable; any JSON parser restores the text.
+        text = json.dumps(dict(metadata), separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        raise InvalidRequestError(
+            "metadata values must be finite numbers (NaN and infinity are not JSON)",
+            field="metadata",
+        ) from None
+    if len(text) > MAX_METADATA_BYTES:
+        raise InvalidRequestError(
+            f"metadata is {len(text)} bytes as JSON; it travels in one header, so keep it under "
+            f"{MAX_METADATA_BYTES} bytes",
+            field="metadata",
+        )
+    return text
 
 
 def portkey_headers(options: Mapping[str, Any]) -> Dict[str, str]:

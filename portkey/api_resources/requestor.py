@@ -10,13 +10,14 @@ from typing import Dict, Iterator, Optional, Tuple, Type, TypeVar
 import requests
 from tenacity import Retrying, stop_after_attempt
 
-from .exceptions import APIConnectionError, APIResponseValidationError, APITimeoutError
+from .exceptions import APIConnectionError, APITimeoutError
 from .responses import APIResponse, BinaryResponse, parse_response
 from .streaming import Stream
 from .transport import (
     RequestSpec,
     RetryPolicy,
     connection_error_message,
+    invalid_body_error,
     log_retry,
     lower_headers,
     status_error,
@@ -62,12 +63,7 @@ class SyncRequestor:
         try:
             return parse_response(cast_to, content, headers)
         except ValueError:
-            raise APIResponseValidationError(
-                f"the gateway answered {status} with a body that is not valid JSON for "
-                f"{cast_to.__name__}: {content[:200]!r}",
-                status_code=status,
-                body=content.decode("utf-8", errors="replace"),
-            ) from None
+            raise invalid_body_error(status, content, cast_to.__name__, spec.secrets) from None
 
     def request_bytes(self, spec: RequestSpec) -> BinaryResponse:
         """Send ``spec`` (with retries) and return the answer's bytes (audio, file content)."""
@@ -92,8 +88,16 @@ class SyncRequestor:
     # ---- internals -----------------------------------------------------------------------
 
     def _with_retries(self, spec: RequestSpec, send):  # type: ignore[no-untyped-def]
-        if spec.max_retries <= 0:
+        # The first attempt runs outside tenacity: building a Retrying costs more than the rest
+        # of the SDK's per-call work, and nearly every call succeeds at once. After a retryable
+        # failure tenacity takes over with the same policy, replaying that failure as its
+        # attempt 1, so waits, logs and the attempt limit are exactly what they were.
+        try:
             return send(spec)
+        except Exception as exc:
+            if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
+                raise
+            first_failure: Optional[Exception] = exc
         policy = self.retry_policy
         retrying = Retrying(
             stop=stop_after_attempt(spec.max_retries + 1),
@@ -104,6 +108,9 @@ class SyncRequestor:
         )
         for attempt in retrying:
             with attempt:
+                if first_failure is not None:
+                    failure, first_failure = first_failure, None
+                    raise failure
                 return send(spec)
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
@@ -118,6 +125,7 @@ class SyncRequestor:
                 params=spec.params,
                 timeout=spec.timeout,
                 stream=spec.stream,
+                verify=spec.verify,
             )
         except requests.Timeout as exc:
             raise APITimeoutError(connection_error_message(spec, exc)) from None

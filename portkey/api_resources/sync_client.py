@@ -93,11 +93,12 @@ class SyncAPIClient(BaseClient):
         *,
         body: Optional[Mapping[str, Any]] = None,
         params: Optional[Mapping[str, Any]] = None,
+        files: Optional[Mapping[str, FileSpec]] = None,
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> BinaryResponse:
-        """Send one call whose answer is bytes (audio, file content)."""
+        """Send one call whose answer is bytes (audio, file content, a text transcript)."""
         spec = self.build_spec(
-            method, path, body=body, params=params, request_options=request_options
+            method, path, body=body, params=params, files=files, request_options=request_options
         )
         return self._requestor.request_bytes(spec)
 

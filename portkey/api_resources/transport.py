@@ -19,6 +19,7 @@ from .constants import (
 )
 from .exceptions import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     StreamInterruptedError,
     error_message,
@@ -41,12 +42,17 @@ JSON_CONTENT_TYPE = {"Content-Type": "application/json"}
 FileSpec = Tuple[str, bytes, str]  # (filename, content, content type)
 
 
-@dataclass(frozen=True)
+# Not frozen: one is built per call, and a frozen dataclass sets each of its fields through
+# object.__setattr__, which made building it the largest part of the SDK's per-call work.
+# Nothing changes a spec once built.
+@dataclass
 class RequestSpec:
     """One HTTP request, fully resolved: everything a requestor needs and nothing more.
 
     ``timeout`` is in seconds; ``None`` means wait without limit (a deliberate choice: the
-    clients default to a finite timeout). ``secrets`` are masked in any error text.
+    clients default to a finite timeout). ``secrets`` are masked in any error text. ``verify``
+    is TLS certificate verification. The repr names the headers but shows no value, since
+    several carry credentials.
     """
 
     method: str
@@ -60,6 +66,14 @@ class RequestSpec:
     max_retries: int = 0
     stream: bool = False
     secrets: Tuple[str, ...] = field(default=(), repr=False)
+    verify: bool = True
+
+    def __repr__(self) -> str:
+        return (
+            f"RequestSpec(method={self.method!r}, url={self.url!r}, "
+            f"headers=[{', '.join(self.headers)}], timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries!r}, stream={self.stream!r}, verify={self.verify!r})"
+        )
 
 
 @dataclass
@@ -144,9 +158,24 @@ def status_error(
     )
 
 
+def invalid_body_error(
+    status_code: int, content: bytes, type_name: str, secrets: Tuple[str, ...]
+) -> APIResponseValidationError:
+    """The error for a success answer whose body is not the promised JSON (secrets masked)."""
+    text = redact(content.decode("utf-8", errors="replace"), secrets)
+    return APIResponseValidationError(
+        f"the gateway answered {status_code} with a body that is not valid JSON for "
+        f"{type_name}: {text[:200]!r}",
+        status_code=status_code,
+        body=text,
+    )
+
+
 def connection_error_message(spec: RequestSpec, exc: BaseException) -> str:
     """A description of a connection failure that names the URL but no credential."""
-    return redact(f"{spec.method} {spec.url} failed: {type(exc).__name__}: {exc}", spec.secrets)
+    # asyncio's timeout carries no text of its own; say which limit was hit.
+    detail = str(exc) or f"no answer within the timeout of {spec.timeout} s"
+    return redact(f"{spec.method} {spec.url} failed: {type(exc).__name__}: {detail}", spec.secrets)
 
 
 def lower_headers(headers: Mapping[str, str]) -> Dict[str, str]:

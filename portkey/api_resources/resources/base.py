@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, Union
 
 from ..base_client import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ..exceptions import InvalidRequestError
 from ..responses import APIResponse, BinaryResponse
 from ..transport import FileSpec
 
@@ -13,7 +14,9 @@ if TYPE_CHECKING:  # the clients import requests / aiohttp; resources load neith
     from ..sync_client import SyncAPIClient
 
 
-@dataclass(frozen=True)
+# Not frozen: one is built per call, and a frozen dataclass sets each field through
+# object.__setattr__ (several microseconds here). Nothing changes a Call once built.
+@dataclass
 class Call:
     """One API call, described without sending it."""
 
@@ -41,7 +44,21 @@ def request_options(
 def body_of(
     fields: Mapping[str, Any], params: Mapping[str, Any], extra_body: Optional[Mapping[str, Any]]
 ) -> Dict[str, Any]:
-    """A request body: the named fields that are set, other provider params, then extra_body."""
+    """A request body: the named fields that are set, other provider params, then extra_body.
+
+    ``model`` must be a string and ``stream`` a bool: a wrong type is refused here, naming the
+    parameter, rather than sent for the provider to reject or misread.
+    """
+    model = fields.get("model")
+    if model is not None and not isinstance(model, str):
+        raise InvalidRequestError(
+            f"model must be a string; got {type(model).__name__}", field="model"
+        )
+    stream = fields.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise InvalidRequestError(
+            f"stream must be True or False; got {type(stream).__name__}", field="stream"
+        )
     body = {name: value for name, value in fields.items() if value is not None}
     body.update(params)
     if extra_body:
@@ -62,6 +79,7 @@ class SyncAPIResource:
                 call.path,
                 body=call.body,
                 params=call.params,
+                files=call.files,
                 request_options=call.request_options,
             )
         return self._client.request(
@@ -90,6 +108,7 @@ class AsyncAPIResource:
                 call.path,
                 body=call.body,
                 params=call.params,
+                files=call.files,
                 request_options=call.request_options,
             )
         return await self._client.request(

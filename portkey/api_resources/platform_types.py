@@ -1,0 +1,474 @@
+"""Lenient response models of the platform resources (files, batches, assistants, ... and the
+hosted control plane: configs, keys, admin, logs, ...).
+
+Each model types the few fields callers reach for most and keeps every other field as it came
+(``extra="allow"`` on :class:`PortkeyModel`), so a field the API adds tomorrow is still there
+today as ``obj.new_field`` / ``obj["new_field"]``.
+"""
+
+from typing import Any, Dict, List, Optional, Union
+
+from .responses import APIResponse
+
+
+class PlatformObject(APIResponse):
+    """An object with an ``id`` and an ``object`` type name: the base of the models below."""
+
+    id: Optional[str] = None
+    object: Optional[str] = None
+
+
+class ListResponse(APIResponse):
+    """One page of a list endpoint, as sent.
+
+    OpenAI-style lists carry ``has_more`` / ``first_id`` / ``last_id`` (cursor paging);
+    Portkey's control plane carries ``total`` (page-number paging).
+    """
+
+    object: Optional[str] = None
+    data: List[Any] = []
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    total: Optional[int] = None
+
+
+class DeletedObject(PlatformObject):
+    """The answer of a delete: ``deleted`` is true when the object is gone."""
+
+    deleted: Optional[bool] = None
+
+
+# ---- files, uploads, batches -----------------------------------------------------------------
+
+
+class FileObject(PlatformObject):
+    """A stored file."""
+
+    bytes: Optional[int] = None
+    created_at: Optional[int] = None
+    filename: Optional[str] = None
+    purpose: Optional[str] = None
+    status: Optional[str] = None
+
+
+class Upload(PlatformObject):
+    """A multi-part upload; ``file`` holds the finished file once completed."""
+
+    bytes: Optional[int] = None
+    filename: Optional[str] = None
+    purpose: Optional[str] = None
+    status: Optional[str] = None
+    file: Optional[FileObject] = None
+
+
+class UploadPart(PlatformObject):
+    """One part of an upload."""
+
+    upload_id: Optional[str] = None
+
+
+class Batch(PlatformObject):
+    """A batch job over a JSONL input file."""
+
+    endpoint: Optional[str] = None
+    input_file_id: Optional[str] = None
+    output_file_id: Optional[str] = None
+    error_file_id: Optional[str] = None
+    completion_window: Optional[str] = None
+    status: Optional[str] = None
+    request_counts: Optional[Dict[str, Any]] = None
+
+
+# ---- fine-tuning and graders -------------------------------------------------------------------
+
+
+class FineTuningJob(PlatformObject):
+    """A fine-tuning job."""
+
+    model: Optional[str] = None
+    fine_tuned_model: Optional[str] = None
+    status: Optional[str] = None
+    training_file: Optional[str] = None
+    validation_file: Optional[str] = None
+
+
+class FineTuningJobEvent(PlatformObject):
+    """One event of a fine-tuning job."""
+
+    level: Optional[str] = None
+    message: Optional[str] = None
+    created_at: Optional[int] = None
+
+
+class FineTuningCheckpoint(PlatformObject):
+    """A checkpoint written during a fine-tuning job."""
+
+    fine_tuned_model_checkpoint: Optional[str] = None
+    fine_tuning_job_id: Optional[str] = None
+    step_number: Optional[int] = None
+    metrics: Optional[Dict[str, Any]] = None
+
+
+class CheckpointPermission(PlatformObject):
+    """A project's permission to use a fine-tuned checkpoint."""
+
+    project_id: Optional[str] = None
+
+
+class GraderResult(APIResponse):
+    """The answer of running or validating a grader."""
+
+    reward: Optional[float] = None
+    grader: Optional[Dict[str, Any]] = None
+    metadata: Optional[Dict[str, Any]] = None
+
+
+# ---- assistants and threads ------------------------------------------------------------------
+
+
+class Assistant(PlatformObject):
+    """An assistant: a model with instructions and tools."""
+
+    model: Optional[str] = None
+    name: Optional[str] = None
+    instructions: Optional[str] = None
+    tools: List[Any] = []
+
+
+class Thread(PlatformObject):
+    """A conversation thread."""
+
+    created_at: Optional[int] = None
+    metadata: Optional[Dict[str, Any]] = None
+
+
+class ThreadMessage(PlatformObject):
+    """A message in a thread."""
+
+    thread_id: Optional[str] = None
+    role: Optional[str] = None
+    content: Union[List[Any], str, None] = None
+
+
+class Run(PlatformObject):
+    """A run of an assistant on a thread."""
+
+    thread_id: Optional[str] = None
+    assistant_id: Optional[str] = None
+    status: Optional[str] = None
+    required_action: Optional[Dict[str, Any]] = None
+
+
+class RunStep(PlatformObject):
+    """One step of a run."""
+
+    run_id: Optional[str] = None
+    type: Optional[str] = None
+    status: Optional[str] = None
+    step_details: Optional[Dict[str, Any]] = None
+
+
+# ---- vector stores ---------------------------------------------------------------------------
+
+
+class VectorStore(PlatformObject):
+    """A vector store for file search."""
+
+    name: Optional[str] = None
+    status: Optional[str] = None
+    file_counts: Optional[Dict[str, Any]] = None
+
+
+class VectorStoreFile(PlatformObject):
+    """A file attached to a vector store."""
+
+    vector_store_id: Optional[str] = None
+    status: Optional[str] = None
+
+
+class VectorStoreFileBatch(PlatformObject):
+    """A batch of files being attached to a vector store."""
+
+    vector_store_id: Optional[str] = None
+    status: Optional[str] = None
+    file_counts: Optional[Dict[str, Any]] = None
+
+
+class VectorStoreSearchResults(APIResponse):
+    """The answer of a vector store search."""
+
+    object: Optional[str] = None
+    search_query: Any = None
+    data: List[Any] = []
+    has_more: Optional[bool] = None
+    next_page: Optional[str] = None
+
+
+# ---- responses, containers, evals, realtime --------------------------------------------------
+
+
+class ModelResponse(PlatformObject):
+    """A response of the Responses API (``client.responses``)."""
+
+    model: Optional[str] = None
+    status: Optional[str] = None
+    output: List[Any] = []
+    usage: Optional[Dict[str, Any]] = None
+
+    @property
+    def output_text(self) -> str:
+        """The text of every ``output_text`` part of the output, joined."""
+        texts = []
+        for item in self.output:
+            for part in (item.get("content") or []) if isinstance(item, dict) else []:
+                if isinstance(part, dict) and part.get("type") == "output_text":
+                    texts.append(str(part.get("text", "")))
+        return "".join(texts)
+
+
+class ResponseInputItem(PlatformObject):
+    """One input item of a response."""
+
+    type: Optional[str] = None
+    role: Optional[str] = None
+    content: Union[List[Any], str, None] = None
+
+
+class Container(PlatformObject):
+    """A code-interpreter container."""
+
+    name: Optional[str] = None
+    status: Optional[str] = None
+
+
+class ContainerFile(PlatformObject):
+    """A file inside a container."""
+
+    container_id: Optional[str] = None
+    path: Optional[str] = None
+    bytes: Optional[int] = None
+
+
+class Eval(PlatformObject):
+    """An evaluation: a data source config and testing criteria."""
+
+    name: Optional[str] = None
+    data_source_config: Optional[Dict[str, Any]] = None
+    testing_criteria: List[Any] = []
+
+
+class EvalRun(PlatformObject):
+    """A run of an evaluation."""
+
+    eval_id: Optional[str] = None
+    status: Optional[str] = None
+    model: Optional[str] = None
+    result_counts: Optional[Dict[str, Any]] = None
+
+
+class EvalRunOutputItem(PlatformObject):
+    """One graded output of an eval run."""
+
+    run_id: Optional[str] = None
+    status: Optional[str] = None
+
+
+class RealtimeSession(PlatformObject):
+    """A realtime session (its ephemeral ``client_secret`` included)."""
+
+    model: Optional[str] = None
+    modalities: Optional[List[str]] = None
+    client_secret: Optional[Dict[str, Any]] = None
+
+
+class RealtimeEvent(APIResponse):
+    """One JSON event received over a realtime connection."""
+
+    type: Optional[str] = None
+    event_id: Optional[str] = None
+
+
+# ---- the hosted control plane ----------------------------------------------------------------
+
+
+class PortkeyConfig(PlatformObject):
+    """A saved gateway config (``slug`` is what ``config="pc-..."`` refers to)."""
+
+    slug: Optional[str] = None
+    name: Optional[str] = None
+    config: Union[Dict[str, Any], str, None] = None
+    status: Optional[str] = None
+
+
+class ApiKey(PlatformObject):
+    """A Portkey API key (the key itself is only shown when created)."""
+
+    key: Optional[str] = None
+    name: Optional[str] = None
+    type: Optional[str] = None
+    scopes: Optional[List[str]] = None
+
+
+class VirtualKey(PlatformObject):
+    """A virtual key: a provider credential stored by Portkey."""
+
+    slug: Optional[str] = None
+    name: Optional[str] = None
+    provider: Optional[str] = None
+    status: Optional[str] = None
+
+
+class User(PlatformObject):
+    """A user of the organisation."""
+
+    email: Optional[str] = None
+    role: Optional[str] = None
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
+
+
+class UserInvite(PlatformObject):
+    """An invitation to join the organisation."""
+
+    email: Optional[str] = None
+    role: Optional[str] = None
+    status: Optional[str] = None
+
+
+class Workspace(PlatformObject):
+    """A workspace."""
+
+    slug: Optional[str] = None
+    name: Optional[str] = None
+    description: Optional[str] = None
+
+
+class WorkspaceMember(PlatformObject):
+    """A user's membership of a workspace."""
+
+    user_id: Optional[str] = None
+    role: Optional[str] = None
+    email: Optional[str] = None
+
+
+class LogEntry(PlatformObject):
+    """One request log (or trace) stored by Portkey."""
+
+    trace_id: Optional[str] = None
+    created_at: Optional[str] = None
+
+
+class LogExport(PlatformObject):
+    """A log export job."""
+
+    status: Optional[str] = None
+    description: Optional[str] = None
+    filters: Optional[Dict[str, Any]] = None
+    requested_data: Optional[List[str]] = None
+
+
+class Label(PlatformObject):
+    """A prompt label."""
+
+    name: Optional[str] = None
+    description: Optional[str] = None
+    color_code: Optional[str] = None
+
+
+class Collection(PlatformObject):
+    """A collection of prompts."""
+
+    slug: Optional[str] = None
+    name: Optional[str] = None
+
+
+class FeedbackEntry(PlatformObject):
+    """A stored feedback on a trace."""
+
+    trace_id: Optional[str] = None
+    value: Optional[float] = None
+    weight: Optional[float] = None
+    metadata: Optional[Dict[str, Any]] = None
+
+
+class Provider(PlatformObject):
+    """A provider (the successor of virtual keys) bound to an integration."""
+
+    slug: Optional[str] = None
+    name: Optional[str] = None
+    integration_id: Optional[str] = None
+    status: Optional[str] = None
+
+
+class Integration(PlatformObject):
+    """An organisation-level provider integration."""
+
+    slug: Optional[str] = None
+    name: Optional[str] = None
+    ai_provider_id: Optional[str] = None
+    status: Optional[str] = None
+
+
+class IntegrationWorkspace(PlatformObject):
+    """A workspace's access to an integration."""
+
+    enabled: Optional[bool] = None
+
+
+class IntegrationModel(APIResponse):
+    """A model's availability in an integration."""
+
+    slug: Optional[str] = None
+    enabled: Optional[bool] = None
+    is_custom: Optional[bool] = None
+
+
+__all__ = [
+    "ApiKey",
+    "Assistant",
+    "Batch",
+    "CheckpointPermission",
+    "Collection",
+    "Container",
+    "ContainerFile",
+    "DeletedObject",
+    "Eval",
+    "EvalRun",
+    "EvalRunOutputItem",
+    "FeedbackEntry",
+    "FileObject",
+    "FineTuningCheckpoint",
+    "FineTuningJob",
+    "FineTuningJobEvent",
+    "GraderResult",
+    "Integration",
+    "IntegrationModel",
+    "IntegrationWorkspace",
+    "Label",
+    "ListResponse",
+    "LogEntry",
+    "LogExport",
+    "ModelResponse",
+    "PlatformObject",
+    "PortkeyConfig",
+    "Provider",
+    "RealtimeEvent",
+    "RealtimeSession",
+    "ResponseInputItem",
+    "Run",
+    "RunStep",
+    "Thread",
+    "ThreadMessage",
+    "Upload",
+    "UploadPart",
+    "User",
+    "UserInvite",
+    "VectorStore",
+    "VectorStoreFile",
+    "VectorStoreFileBatch",
+    "VectorStoreSearchResults",
+    "VirtualKey",
+    "Workspace",
+    "WorkspaceMember",
+]

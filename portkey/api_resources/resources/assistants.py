@@ -1,0 +1,50 @@
+"""``beta.assistants``: models with instructions and tools (OpenAI Assistants API v2)."""
+
+from ..platform_types import Assistant
+from .crud import (
+    AsyncCreatable,
+    AsyncDeletable,
+    AsyncListable,
+    AsyncRetrievable,
+    AsyncUpdatable,
+    Creatable,
+    Deletable,
+    Endpoint,
+    Listable,
+    Retrievable,
+    Updatable,
+)
+
+#: The Assistants API answers only calls that opt in to its version.
+ASSISTANTS_BETA = {"OpenAI-Beta": "assistants=v2"}
+
+ASSISTANTS = Endpoint(
+    "/assistants", Assistant, id_name="assistant_id", headers=ASSISTANTS_BETA, required=("model",)
+)
+
+
+class Assistants(
+    Creatable[Assistant],
+    Listable[Assistant],
+    Retrievable[Assistant],
+    Updatable[Assistant],
+    Deletable,
+):
+    """``client.beta.assistants``: ``create``, ``list``, ``retrieve``, ``update``, ``delete``."""
+
+    endpoint = ASSISTANTS
+
+
+class AsyncAssistants(
+    AsyncCreatable[Assistant],
+    AsyncListable[Assistant],
+    AsyncRetrievable[Assistant],
+    AsyncUpdatable[Assistant],
+    AsyncDeletable,
+):
+    """Async twin of :class:`Assistants`."""
+
+    endpoint = ASSISTANTS
+
+
+__all__ = ["ASSISTANTS_BETA", "Assistants", "AsyncAssistants"]

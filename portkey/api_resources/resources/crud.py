@@ -1,0 +1,443 @@
+"""Declarative resources: an :class:`Endpoint` names a resource's path, the keyword that names
+one item, its response model and how its lists page; the verb mixins turn it into methods.
+
+A resource is a few lines that say what it is::
+
+    BATCHES = Endpoint("/batches", Batch, id_name="batch_id")
+
+    class Batches(Creatable[Batch], Listable[Batch], Retrievable[Batch], Cancellable[Batch]):
+        endpoint = BATCHES
+
+Every verb is a plain method of a mixin (``create``, ``list``, ``retrieve``, ``update``,
+``delete``, ``cancel``) that asks the endpoint for a pure :class:`Call` and sends it; the async
+mixins are the same methods with ``await``. Nothing is generated at run time, so IDEs and mypy
+see real methods with real return types.
+
+Arguments. Keyword arguments are the request's JSON body (create, update, actions) or its query
+(list, retrieve, delete). Placeholders in the path (``/threads/{thread_id}/messages``) are filled
+from the keywords of the same name. The item id is the first positional argument, or the
+endpoint's ``id_name`` keyword (``retrieve("file-1")`` == ``retrieve(file_id="file-1")``). A
+missing or empty id raises :class:`InvalidRequestError` naming it before anything is sent. Every
+method also takes ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout`` and
+``max_retries`` for one call.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import (
+    Any,
+    ClassVar,
+    Dict,
+    Generic,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    cast,
+)
+from urllib.parse import quote
+
+from ..base_client import NOT_GIVEN, NotGiven
+from ..exceptions import InvalidRequestError
+from ..platform_types import DeletedObject, ListResponse
+from ..responses import APIResponse, BinaryResponse
+from ..transport import FileSpec
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .pagination import CURSOR, AsyncPage, Paging, SyncPage
+
+ModelT = TypeVar("ModelT", bound=APIResponse)
+ItemT = TypeVar("ItemT", bound=APIResponse)
+
+#: Per-call keywords every method accepts besides the API's own.
+CALL_OPTIONS = ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries")
+
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+
+
+def require_id(value: Any, name: str) -> str:
+    """``value`` as a path segment; raises :class:`InvalidRequestError` naming ``name`` when it
+    is missing or empty, before anything is sent."""
+    if isinstance(value, NotGiven) or value is None or not str(value).strip():
+        raise InvalidRequestError(f"{name} is required and must not be empty", field=name)
+    if not isinstance(value, (str, int)):
+        raise InvalidRequestError(
+            f"{name} must be a string id; got {type(value).__name__}", field=name
+        )
+    # quoted whole, so an id can never add path segments or a query of its own
+    return quote(str(value), safe="")
+
+
+def require_field(params: Mapping[str, Any], name: str) -> None:
+    """Raise :class:`InvalidRequestError` naming ``name`` when the body field is missing."""
+    value = params.get(name)
+    if value is None or isinstance(value, NotGiven) or value == "":
+        raise InvalidRequestError(f"{name} is required", field=name)
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return value
+
+
+def form_value(value: Any) -> str:
+    """A multipart form field's text: strings as they are, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def _given(params: Mapping[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in params.items() if v is not None and not isinstance(v, NotGiven)}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A resource's wire facts. Pure: its methods build :class:`Call` objects, nothing more.
+
+    ``path`` is the collection path (placeholders allowed); an item is ``path + "/{id}"``.
+    ``update_method`` is ``POST`` for OpenAI-style APIs and ``PUT`` for Portkey's control
+    plane. ``headers`` go with every call (e.g. ``OpenAI-Beta``). ``query_keys`` travel in the
+    query of updates and deletes, whose other keywords form the body. ``delete_body`` sends a
+    delete's keywords as a JSON body instead of a query. ``required`` names the body fields
+    ``create`` cannot do without: a call missing one raises before anything is sent.
+    """
+
+    path: str
+    model: Type[APIResponse]
+    id_name: str = "id"
+    update_method: str = "POST"
+    paging: Paging = CURSOR
+    headers: Mapping[str, str] = field(default_factory=dict)
+    query_keys: Tuple[str, ...] = ()
+    delete_body: bool = False
+    required: Tuple[str, ...] = ()
+
+    # ---- paths ---------------------------------------------------------------------------
+
+    def fill(self, template: str, params: Dict[str, Any]) -> str:
+        """``template`` with each ``{name}`` replaced by the keyword ``name`` (popped)."""
+
+        def value(match: "re.Match[str]") -> str:
+            name = match.group(1)
+            return require_id(params.pop(name, None), name)
+
+        return _PLACEHOLDER.sub(value, template)
+
+    def with_parent(self, parent_id: Any, params: Mapping[str, Any]) -> Dict[str, Any]:
+        """``params`` with a positional parent id (``messages.list("thread_1")``) stored under
+        the path's last placeholder (``thread_id``)."""
+        given = dict(params)
+        if parent_id is None:
+            return given
+        names = _PLACEHOLDER.findall(self.path)
+        if not names:
+            raise InvalidRequestError(
+                f"{self.path} takes keyword arguments only; got a positional {parent_id!r}",
+                field=None,
+            )
+        given[names[-1]] = parent_id
+        return given
+
+    def item_path(self, item_id: Any, params: Dict[str, Any], action: str = "") -> str:
+        """The path of one item (and of an action on it, like ``cancel``)."""
+        named = params.pop(self.id_name, None)
+        item = require_id(item_id if item_id is not None else named, self.id_name)
+        path = f"{self.fill(self.path, params)}/{item}"
+        return f"{path}/{action}" if action else path
+
+    # ---- calls ---------------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        params: Dict[str, Any],
+        *,
+        cast_to: Optional[Type[APIResponse]] = None,
+        in_body: bool = True,
+        binary: bool = False,
+        files: Optional[Mapping[str, FileSpec]] = None,
+        query_keys: Tuple[str, ...] = (),
+    ) -> Call:
+        """A call of ``method`` on ``path``; ``params`` (path keywords already popped) become
+        the JSON body when ``in_body``, else the query (``query_keys`` always the query)."""
+        if params.get("stream"):
+            raise InvalidRequestError(
+                f"stream=True is not supported for {path}: call without it and poll the object",
+                field="stream",
+            )
+        extra_headers = params.pop("extra_headers", None)
+        extra_query = params.pop("extra_query", None) or {}
+        extra_body = params.pop("extra_body", None)
+        timeout = params.pop("timeout", NOT_GIVEN)
+        max_retries = params.pop("max_retries", NOT_GIVEN)
+        query = {k: params.pop(k) for k in query_keys if k in params}
+        body: Optional[Dict[str, Any]] = None
+        if in_body:
+            body = body_of(_given(params), {}, extra_body)
+            if files is not None:
+                body = {name: form_value(value) for name, value in body.items()}
+        else:
+            query.update(params)
+            body = dict(extra_body) if extra_body else None
+        query = {k: _query_value(v) for k, v in _given({**query, **extra_query}).items()}
+        headers = {**self.headers, **(extra_headers or {})}
+        options = request_options(headers or None, timeout, max_retries)
+        return Call(
+            method,
+            path,
+            cast_to=cast_to or self.model,
+            body=body,
+            params=query or None,
+            files=files,
+            binary=binary,
+            request_options=options,
+        )
+
+    def create_call(self, params: Mapping[str, Any], parent_id: Any = None) -> Call:
+        """``POST path`` with the keywords as the body."""
+        given = self.with_parent(parent_id, params)
+        for name in self.required:
+            require_field(given, name)
+        return self.call("POST", self.fill(self.path, given), given)
+
+    def list_call(self, params: Mapping[str, Any], parent_id: Any = None) -> Call:
+        """``GET path`` with the keywords as the query; a page's call."""
+        given = self.with_parent(parent_id, params)
+        path = self.fill(self.path, given)
+        return self.call("GET", path, given, cast_to=ListResponse, in_body=False)
+
+    def collection_call(
+        self,
+        method: str,
+        action: str,
+        params: Mapping[str, Any],
+        *,
+        cast_to: Optional[Type[APIResponse]] = None,
+        parent_id: Any = None,
+    ) -> Call:
+        """``METHOD path/action`` (``POST /threads/runs``, ``POST .../graders/run``), or on
+        the collection itself when ``action`` is empty (``PUT /integrations/{slug}/models``)."""
+        given = self.with_parent(parent_id, params)
+        path = self.fill(self.path, given) + (f"/{action}" if action else "")
+        in_body = method not in ("GET", "DELETE")
+        return self.call(method, path, given, cast_to=cast_to, in_body=in_body)
+
+    def retrieve_call(self, item_id: Any, params: Mapping[str, Any]) -> Call:
+        """``GET path/{id}``."""
+        given = dict(params)
+        return self.call("GET", self.item_path(item_id, given), given, in_body=False)
+
+    def update_call(self, item_id: Any, params: Mapping[str, Any]) -> Call:
+        """``POST`` (or ``PUT``) ``path/{id}`` with the keywords as the body."""
+        given = dict(params)
+        path = self.item_path(item_id, given)
+        return self.call(self.update_method, path, given, query_keys=self.query_keys)
+
+    def delete_call(self, item_id: Any, params: Mapping[str, Any]) -> Call:
+        """``DELETE path/{id}``."""
+        given = dict(params)
+        path = self.item_path(item_id, given)
+        return self.call(
+            "DELETE",
+            path,
+            given,
+            cast_to=DeletedObject,
+            in_body=self.delete_body,
+            query_keys=self.query_keys,
+        )
+
+    def action_call(
+        self,
+        method: str,
+        item_id: Any,
+        action: str,
+        params: Mapping[str, Any],
+        *,
+        cast_to: Optional[Type[APIResponse]] = None,
+        binary: bool = False,
+    ) -> Call:
+        """``METHOD path/{id}/action`` (``POST .../cancel``, ``GET .../content``, ...)."""
+        given = dict(params)
+        path = self.item_path(item_id, given, action)
+        in_body = method not in ("GET", "DELETE")
+        return self.call(method, path, given, cast_to=cast_to, in_body=in_body, binary=binary)
+
+    def item_list_call(self, item_id: Any, action: str, params: Mapping[str, Any]) -> Call:
+        """``GET path/{id}/action`` listing things that belong to one item (a page's call)."""
+        given = dict(params)
+        path = self.item_path(item_id, given, action)
+        return self.call("GET", path, given, cast_to=ListResponse, in_body=False)
+
+
+# ---- the sync verbs --------------------------------------------------------------------------
+
+
+class SyncResource(SyncAPIResource):
+    """A sync resource described by an :class:`Endpoint`."""
+
+    endpoint: ClassVar[Endpoint]
+
+    def _page(self, call: Call, item_type: Type[ItemT]) -> SyncPage[ItemT]:
+        return SyncPage.first(self._send, call, self.endpoint.paging, item_type)
+
+
+class Creatable(SyncResource, Generic[ModelT]):
+    """``create(**body)``: ``POST path``."""
+
+    def create(self, parent_id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """Create one object; the keywords are the JSON body (a nested resource's parent id
+        may come first: ``messages.create("thread_1", role=..., content=...)``)."""
+        return cast(ModelT, self._send(self.endpoint.create_call(params, parent_id)))
+
+
+class Listable(SyncResource, Generic[ModelT]):
+    """``list(**query)``: ``GET path``, a lazily paging :class:`SyncPage`."""
+
+    def list(self, parent_id: Optional[str] = None, /, **params: Any) -> SyncPage[ModelT]:
+        """The first page; iterate over it to walk every item of every page (a nested
+        resource's parent id may come first: ``messages.list("thread_1")``)."""
+        model = cast(Type[ModelT], self.endpoint.model)
+        return self._page(self.endpoint.list_call(params, parent_id), model)
+
+
+class Retrievable(SyncResource, Generic[ModelT]):
+    """``retrieve(id, **query)``: ``GET path/{id}``."""
+
+    def retrieve(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """One object by id (positional, or the endpoint's id keyword)."""
+        return cast(ModelT, self._send(self.endpoint.retrieve_call(id, params)))
+
+
+class Updatable(SyncResource, Generic[ModelT]):
+    """``update(id, **body)``: ``POST`` or ``PUT path/{id}``."""
+
+    def update(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """Change one object; the keywords are the JSON body."""
+        return cast(ModelT, self._send(self.endpoint.update_call(id, params)))
+
+
+class Deletable(SyncResource):
+    """``delete(id, **query)``: ``DELETE path/{id}``."""
+
+    def delete(self, id: Optional[str] = None, /, **params: Any) -> DeletedObject:
+        """Delete one object."""
+        return cast(DeletedObject, self._send(self.endpoint.delete_call(id, params)))
+
+
+class Cancellable(SyncResource, Generic[ModelT]):
+    """``cancel(id)``: ``POST path/{id}/cancel``."""
+
+    def cancel(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """Cancel one running object."""
+        return cast(ModelT, self._send(self.endpoint.action_call("POST", id, "cancel", params)))
+
+
+class Downloadable(SyncResource):
+    """``content(id)``: ``GET path/{id}/content`` as bytes."""
+
+    def content(self, id: Optional[str] = None, /, **params: Any) -> BinaryResponse:
+        """The item's raw content."""
+        call = self.endpoint.action_call("GET", id, "content", params, binary=True)
+        return cast(BinaryResponse, self._send(call))
+
+
+# ---- the async verbs: the same calls, awaited -------------------------------------------------
+
+
+class AsyncResource(AsyncAPIResource):
+    """An async resource described by an :class:`Endpoint`."""
+
+    endpoint: ClassVar[Endpoint]
+
+    async def _page(self, call: Call, item_type: Type[ItemT]) -> AsyncPage[ItemT]:
+        return await AsyncPage.first(self._send, call, self.endpoint.paging, item_type)
+
+
+class AsyncCreatable(AsyncResource, Generic[ModelT]):
+    """Async ``create(**body)``."""
+
+    async def create(self, parent_id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """Create one object; the keywords are the JSON body (or a nested resource's parent
+        id first)."""
+        return cast(ModelT, await self._send(self.endpoint.create_call(params, parent_id)))
+
+
+class AsyncListable(AsyncResource, Generic[ModelT]):
+    """Async ``list(**query)``: an :class:`AsyncPage`."""
+
+    async def list(self, parent_id: Optional[str] = None, /, **params: Any) -> AsyncPage[ModelT]:
+        """The first page; ``async for`` over it walks every item of every page."""
+        model = cast(Type[ModelT], self.endpoint.model)
+        return await self._page(self.endpoint.list_call(params, parent_id), model)
+
+
+class AsyncRetrievable(AsyncResource, Generic[ModelT]):
+    """Async ``retrieve(id, **query)``."""
+
+    async def retrieve(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """One object by id (positional, or the endpoint's id keyword)."""
+        return cast(ModelT, await self._send(self.endpoint.retrieve_call(id, params)))
+
+
+class AsyncUpdatable(AsyncResource, Generic[ModelT]):
+    """Async ``update(id, **body)``."""
+
+    async def update(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """Change one object; the keywords are the JSON body."""
+        return cast(ModelT, await self._send(self.endpoint.update_call(id, params)))
+
+
+class AsyncDeletable(AsyncResource):
+    """Async ``delete(id, **query)``."""
+
+    async def delete(self, id: Optional[str] = None, /, **params: Any) -> DeletedObject:
+        """Delete one object."""
+        return cast(DeletedObject, await self._send(self.endpoint.delete_call(id, params)))
+
+
+class AsyncCancellable(AsyncResource, Generic[ModelT]):
+    """Async ``cancel(id)``."""
+
+    async def cancel(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+        """Cancel one running object."""
+        call = self.endpoint.action_call("POST", id, "cancel", params)
+        return cast(ModelT, await self._send(call))
+
+
+class AsyncDownloadable(AsyncResource):
+    """Async ``content(id)`` as bytes."""
+
+    async def content(self, id: Optional[str] = None, /, **params: Any) -> BinaryResponse:
+        """The item's raw content."""
+        call = self.endpoint.action_call("GET", id, "content", params, binary=True)
+        return cast(BinaryResponse, await self._send(call))
+
+
+__all__ = [
+    "CALL_OPTIONS",
+    "AsyncCancellable",
+    "AsyncCreatable",
+    "AsyncDeletable",
+    "AsyncDownloadable",
+    "AsyncListable",
+    "AsyncResource",
+    "AsyncRetrievable",
+    "AsyncUpdatable",
+    "Cancellable",
+    "Creatable",
+    "Deletable",
+    "Downloadable",
+    "Endpoint",
+    "Listable",
+    "Retrievable",
+    "SyncResource",
+    "Updatable",
+    "require_field",
+    "require_id",
+]

@@ -1,0 +1,158 @@
+"""``beta.realtime``: realtime sessions, and (on :class:`AsyncPortkey`) a live websocket.
+
+``async with client.beta.realtime.connect(model="gpt-4o-realtime-preview") as conn:`` opens
+``GET /realtime?model=...`` as a websocket with the client's ``x-portkey-*`` headers; the
+connection sends and receives JSON events (``{"type": "session.update", ...}``).
+
+The sync client has ``sessions.create`` only: a websocket needs an event loop, so ``connect``
+lives on the async client.
+"""
+
+import json
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Optional, Type
+
+from ..exceptions import APIConnectionError, APIResponseValidationError, InvalidRequestError
+from ..platform_types import RealtimeEvent, RealtimeSession
+from .base import AsyncAPIResource, SyncAPIResource, request_options
+from .crud import AsyncCreatable, Creatable, Endpoint, require_field
+
+if TYPE_CHECKING:  # the websocket transport lives with aiohttp, loaded only when async is used
+    from ..async_requestor import WebSocketConnection
+
+SESSIONS = Endpoint("/realtime/sessions", RealtimeSession, required=("model",))
+REALTIME_PATH = "/realtime"
+#: Providers' realtime APIs ask clients to opt in to the beta protocol.
+REALTIME_BETA = {"OpenAI-Beta": "realtime=v1"}
+
+
+def checked_event(event: Any) -> str:
+    """The JSON text of an event to send; an event is a mapping with a string ``type``."""
+    if not isinstance(event, Mapping) or not isinstance(event.get("type"), str):
+        raise InvalidRequestError(
+            "a realtime event is a dict with a 'type', e.g. {'type': 'response.create'}",
+            field="event",
+        )
+    return json.dumps(dict(event))
+
+
+def parse_event(text: str) -> RealtimeEvent:
+    """A received frame as an event; a frame that is not a JSON object is an error."""
+    try:
+        return RealtimeEvent.model_validate_json(text)
+    except ValueError:
+        raise APIResponseValidationError(
+            f"the realtime server sent a frame that is not a JSON event: {text[:200]!r}",
+            status_code=101,
+            body=text,
+        ) from None
+
+
+class AsyncRealtimeConnection:
+    """A live realtime connection: ``send`` events, ``recv`` them, or ``async for`` them."""
+
+    def __init__(self, socket: "WebSocketConnection") -> None:
+        self._socket = socket
+
+    async def send(self, event: Mapping[str, Any]) -> None:
+        """Send one event (a dict with a ``type``)."""
+        await self._socket.send_text(checked_event(event))
+
+    async def recv(self) -> RealtimeEvent:
+        """The next event; raises :class:`APIConnectionError` if the connection has closed."""
+        text = await self._socket.receive_text()
+        if text is None:
+            raise APIConnectionError("the realtime connection is closed")
+        return parse_event(text)
+
+    async def __aiter__(self) -> AsyncIterator[RealtimeEvent]:
+        while True:
+            text = await self._socket.receive_text()
+            if text is None:
+                return
+            yield parse_event(text)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is closed."""
+        return self._socket.closed
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._socket.close()
+
+
+class AsyncRealtimeConnectionManager:
+    """What ``connect`` returns: ``async with`` it for a connection closed on exit (or
+    ``await manager.enter()`` and close the connection yourself)."""
+
+    def __init__(self, realtime: "AsyncRealtime", query: Mapping[str, Any], options: Any) -> None:
+        self._realtime = realtime
+        self._query = dict(query)
+        self._options = options
+        self._connection: Optional[AsyncRealtimeConnection] = None
+
+    async def enter(self) -> AsyncRealtimeConnection:
+        """Open the connection."""
+        socket = await self._realtime._client.websocket(
+            REALTIME_PATH, params=self._query, request_options=self._options
+        )
+        self._connection = AsyncRealtimeConnection(socket)
+        return self._connection
+
+    async def __aenter__(self) -> AsyncRealtimeConnection:
+        return await self.enter()
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+
+
+class RealtimeSessions(Creatable[RealtimeSession]):
+    """``client.beta.realtime.sessions``: ``create`` (an ephemeral client secret)."""
+
+    endpoint = SESSIONS
+
+
+class AsyncRealtimeSessions(AsyncCreatable[RealtimeSession]):
+    """Async twin of :class:`RealtimeSessions`."""
+
+    endpoint = SESSIONS
+
+
+class Realtime(SyncAPIResource):
+    """``client.beta.realtime`` on the sync client: ``sessions`` (``connect`` is async-only)."""
+
+    @cached_property
+    def sessions(self) -> RealtimeSessions:
+        """Realtime sessions."""
+        return RealtimeSessions(self._client)
+
+
+class AsyncRealtime(AsyncAPIResource):
+    """``client.beta.realtime`` on :class:`AsyncPortkey`: ``connect`` and ``sessions``."""
+
+    @cached_property
+    def sessions(self) -> AsyncRealtimeSessions:
+        """Realtime sessions."""
+        return AsyncRealtimeSessions(self._client)
+
+    def connect(
+        self,
+        *,
+        model: str,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncRealtimeConnectionManager:
+        """A realtime connection for ``model``, opened by ``async with`` (checked now, sent
+        then)."""
+        require_field({"model": model}, "model")
+        headers = {**REALTIME_BETA, **(extra_headers or {})}
+        query = {**(extra_query or {}), "model": model}
+        return AsyncRealtimeConnectionManager(self, query, request_options(headers))

@@ -1,0 +1,174 @@
+"""``beta.threads``: conversation threads, their messages, runs and run steps."""
+
+from functools import cached_property
+from typing import Any, Optional, cast
+
+from ..platform_types import Run, RunStep, Thread, ThreadMessage
+from .assistants import ASSISTANTS_BETA
+from .crud import (
+    AsyncCancellable,
+    AsyncCreatable,
+    AsyncDeletable,
+    AsyncListable,
+    AsyncRetrievable,
+    AsyncUpdatable,
+    Cancellable,
+    Creatable,
+    Deletable,
+    Endpoint,
+    Listable,
+    Retrievable,
+    Updatable,
+    require_field,
+)
+
+THREADS = Endpoint("/threads", Thread, id_name="thread_id", headers=ASSISTANTS_BETA)
+MESSAGES = Endpoint(
+    "/threads/{thread_id}/messages",
+    ThreadMessage,
+    id_name="message_id",
+    headers=ASSISTANTS_BETA,
+    required=("role", "content"),
+)
+RUNS = Endpoint(
+    "/threads/{thread_id}/runs",
+    Run,
+    id_name="run_id",
+    headers=ASSISTANTS_BETA,
+    required=("assistant_id",),
+)
+STEPS = Endpoint(
+    "/threads/{thread_id}/runs/{run_id}/steps", RunStep, id_name="step_id", headers=ASSISTANTS_BETA
+)
+
+
+def _create_and_run_call(params: Any) -> Any:
+    require_field(params, "assistant_id")
+    return THREADS.collection_call("POST", "runs", params, cast_to=Run)
+
+
+def _tool_outputs_call(run_id: Any, params: Any) -> Any:
+    require_field(params, "tool_outputs")
+    return RUNS.action_call("POST", run_id, "submit_tool_outputs", params)
+
+
+# ---- sync --------------------------------------------------------------------------------------
+
+
+class Messages(
+    Creatable[ThreadMessage],
+    Listable[ThreadMessage],
+    Retrievable[ThreadMessage],
+    Updatable[ThreadMessage],
+    Deletable,
+):
+    """``client.beta.threads.messages`` (keyed by ``thread_id``)."""
+
+    endpoint = MESSAGES
+
+
+class Steps(Listable[RunStep], Retrievable[RunStep]):
+    """``client.beta.threads.runs.steps``: ``list``, ``retrieve`` (keyed by ``thread_id`` and
+    ``run_id``)."""
+
+    endpoint = STEPS
+
+
+class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Cancellable[Run]):
+    """``client.beta.threads.runs`` (keyed by ``thread_id``), with ``submit_tool_outputs``."""
+
+    endpoint = RUNS
+
+    @cached_property
+    def steps(self) -> Steps:
+        """The steps of a run."""
+        return Steps(self._client)
+
+    def submit_tool_outputs(self, id: Optional[str] = None, /, **params: Any) -> Run:
+        """Answer a run's ``required_action`` with ``tool_outputs``."""
+        return cast(Run, self._send(_tool_outputs_call(id, params)))
+
+
+class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletable):
+    """``client.beta.threads``: ``create``, ``retrieve``, ``update``, ``delete``,
+    ``create_and_run``; ``messages`` and ``runs``."""
+
+    endpoint = THREADS
+
+    @cached_property
+    def messages(self) -> Messages:
+        """The messages of a thread."""
+        return Messages(self._client)
+
+    @cached_property
+    def runs(self) -> Runs:
+        """The runs of a thread."""
+        return Runs(self._client)
+
+    def create_and_run(self, **params: Any) -> Run:
+        """Create a thread and start a run on it in one call (``assistant_id`` required)."""
+        return cast(Run, self._send(_create_and_run_call(params)))
+
+
+# ---- async -------------------------------------------------------------------------------------
+
+
+class AsyncMessages(
+    AsyncCreatable[ThreadMessage],
+    AsyncListable[ThreadMessage],
+    AsyncRetrievable[ThreadMessage],
+    AsyncUpdatable[ThreadMessage],
+    AsyncDeletable,
+):
+    """Async twin of :class:`Messages`."""
+
+    endpoint = MESSAGES
+
+
+class AsyncSteps(AsyncListable[RunStep], AsyncRetrievable[RunStep]):
+    """Async twin of :class:`Steps`."""
+
+    endpoint = STEPS
+
+
+class AsyncRuns(
+    AsyncCreatable[Run],
+    AsyncListable[Run],
+    AsyncRetrievable[Run],
+    AsyncUpdatable[Run],
+    AsyncCancellable[Run],
+):
+    """Async twin of :class:`Runs`."""
+
+    endpoint = RUNS
+
+    @cached_property
+    def steps(self) -> AsyncSteps:
+        """The steps of a run."""
+        return AsyncSteps(self._client)
+
+    async def submit_tool_outputs(self, id: Optional[str] = None, /, **params: Any) -> Run:
+        """Answer a run's ``required_action`` with ``tool_outputs``."""
+        return cast(Run, await self._send(_tool_outputs_call(id, params)))
+
+
+class AsyncThreads(
+    AsyncCreatable[Thread], AsyncRetrievable[Thread], AsyncUpdatable[Thread], AsyncDeletable
+):
+    """Async twin of :class:`Threads`."""
+
+    endpoint = THREADS
+
+    @cached_property
+    def messages(self) -> AsyncMessages:
+        """The messages of a thread."""
+        return AsyncMessages(self._client)
+
+    @cached_property
+    def runs(self) -> AsyncRuns:
+        """The runs of a thread."""
+        return AsyncRuns(self._client)
+
+    async def create_and_run(self, **params: Any) -> Run:
+        """Create a thread and start a run on it in one call."""
+        return cast(Run, await self._send(_create_and_run_call(params)))
