@@ -75,7 +75,8 @@ _export(
     "portkey.api_resources.exceptions",
     "PortkeyError", "InvalidRequestError", "MissingAPIKeyError", "MissingConfigError",
     "InvalidHeaderValueError", "APIError", "APIConnectionError", "APITimeoutError",
-    "StreamInterruptedError", "APIResponseValidationError", "APIStatusError", "BadRequestError",
+    "StreamInterruptedError", "TLSError", "APIResponseValidationError", "APIStatusError",
+    "BadRequestError",
     "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError",
 )  # fmt: skip

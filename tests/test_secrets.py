@@ -37,8 +37,10 @@ from portkey import (
     LLMOptions,
     Portkey,
     Stream,
+    TLSError,
 )
 from portkey.api_resources.constants import DEFAULT_BASE_URL
+from portkey.api_resources.transport import RetryPolicy
 
 MARKER = "SECRET"
 PORTKEY_KEY = "pk-live-SECRET-portkey-0001"
@@ -380,15 +382,17 @@ def tls_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_tls_is_verified_by_default(tls_url: str) -> None:
     _Answer.served.clear()
-    client = Portkey(base_url=tls_url, provider="openai", max_retries=0)
-    with pytest.raises(APIConnectionError, match=r"(?i)certificate verify failed"):
+    # max_retries=3 with the default backoff: a TLSError is never retried, so this is quick.
+    client = Portkey(base_url=tls_url, provider="openai", max_retries=3)
+    with pytest.raises(TLSError, match=r"(?i)certificate verify failed"):
         client.chat.completions.create(model="m", messages=HI)
+    assert not RetryPolicy().should_retry(TLSError("x"))
 
     async def async_call() -> None:
-        async with AsyncPortkey(base_url=tls_url, provider="openai", max_retries=0) as ac:
+        async with AsyncPortkey(base_url=tls_url, provider="openai", max_retries=3) as ac:
             await ac.chat.completions.create(model="m", messages=HI)
 
-    with pytest.raises(APIConnectionError, match=r"(?i)certificate verify failed"):
+    with pytest.raises(TLSError, match=r"(?i)certificate verify failed"):
         asyncio.run(async_call())
     assert _Answer.served == []  # nothing went over an unverified connection
 

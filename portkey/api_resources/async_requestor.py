@@ -18,7 +18,7 @@ from aiohttp.helpers import get_env_proxy_for_url
 from tenacity import AsyncRetrying, stop_after_attempt
 from yarl import URL
 
-from .exceptions import APIConnectionError, APITimeoutError
+from .exceptions import APIConnectionError, APITimeoutError, TLSError
 from .responses import APIResponse, BinaryResponse, parse_response
 from .streaming import AsyncStream
 from .transport import (
@@ -242,6 +242,8 @@ class AsyncRequestor:
             )
         except asyncio.TimeoutError as exc:
             raise APITimeoutError(connection_error_message(spec, exc)) from None
+        except aiohttp.ClientSSLError as exc:
+            raise TLSError(connection_error_message(spec, exc)) from None
         except aiohttp.ClientError as exc:
             raise APIConnectionError(connection_error_message(spec, exc)) from None
         if response.status >= 400:

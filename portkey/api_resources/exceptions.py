@@ -9,6 +9,7 @@
     └── APIError: something went wrong talking to the gateway
         ├── APIConnectionError
         │   ├── APITimeoutError
+        │   ├── TLSError
         │   └── StreamInterruptedError
         ├── APIResponseValidationError
         └── APIStatusError (carries status_code, body, headers)
@@ -59,6 +60,11 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The gateway did not answer within the timeout."""
+
+
+class TLSError(APIConnectionError):
+    """The TLS handshake failed (for example an unverifiable certificate). Not retried: another
+    attempt would fail the same way."""
 
 
 class StreamInterruptedError(APIConnectionError):

@@ -10,7 +10,7 @@ from typing import Dict, Iterator, Optional, Tuple, Type, TypeVar
 import requests
 from tenacity import Retrying, stop_after_attempt
 
-from .exceptions import APIConnectionError, APITimeoutError
+from .exceptions import APIConnectionError, APITimeoutError, TLSError
 from .responses import APIResponse, BinaryResponse, parse_response
 from .streaming import Stream
 from .transport import (
@@ -129,6 +129,8 @@ class SyncRequestor:
             )
         except requests.Timeout as exc:
             raise APITimeoutError(connection_error_message(spec, exc)) from None
+        except requests.exceptions.SSLError as exc:
+            raise TLSError(connection_error_message(spec, exc)) from None
         except requests.RequestException as exc:
             raise APIConnectionError(connection_error_message(spec, exc)) from None
         if response.status_code >= 400:

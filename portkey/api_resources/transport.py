@@ -22,6 +22,7 @@ from .exceptions import (
     APIResponseValidationError,
     APIStatusError,
     StreamInterruptedError,
+    TLSError,
     error_message,
     parse_error_body,
     status_error_class,
@@ -93,6 +94,8 @@ class RetryPolicy:
         """Whether the failure ``exc`` is worth another attempt."""
         if isinstance(exc, StreamInterruptedError):
             return False  # chunks may already be with the caller
+        if isinstance(exc, TLSError):
+            return False  # a certificate that failed once fails again
         if isinstance(exc, APIConnectionError):
             return True
         if isinstance(exc, APIStatusError):
