@@ -45,3 +45,16 @@ docs: $(DOCS_STAMP)  ## build the docs site into site/ (mkdocs --strict)
 $(DOCS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $(DOCS_STAMP)
+
+.PHONY: bench bench-anchors
+BENCH_STAMP := $(VENV)/.bench-installed
+
+bench: install  ## SDK vs raw requests/aiohttp on a loopback server: a table + bench/results/<time>.json
+	$(BIN)/python -m bench
+
+bench-anchors: install $(BENCH_STAMP)  ## the same, with the openai SDK measured as an anchor
+	$(BIN)/python -m bench --anchors
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)

@@ -9,9 +9,9 @@
     portkey local down
     portkey demo                  # the offline demo
 
-Exit codes: 0 success, 1 an API error (or the local stack failed), 2 a usage or validation
-error, 3 ``local status`` found nothing running, 130 interrupted. Errors go to stderr, one line
-each.
+Exit codes: 0 success, 1 an API error (or another failure: the local stack did not start, a file
+could not be written), 2 a usage or validation error, 3 ``local status`` found nothing running,
+130 interrupted. Errors go to stderr, one line each.
 """
 
 import argparse
@@ -42,8 +42,9 @@ EXIT_NOT_RUNNING = 3
 EXIT_INTERRUPTED = 130
 
 _EPILOG = """\
-exit codes: 0 ok, 1 API error (or the local stack failed), 2 usage or validation error,
-3 'local status' found nothing running, 130 interrupted.
+exit codes: 0 ok, 1 API error (or another failure: the local stack did not start, a file could
+not be written), 2 usage or validation error, 3 'local status' found nothing running,
+130 interrupted.
 
 environment: PORTKEY_API_KEY (hosted gateway key), PORTKEY_BASE_URL (gateway URL),
 PORTKEY_LOCAL_DIR (where 'portkey local' keeps its state; default ~/.cache/portkey/local).
@@ -563,6 +564,10 @@ def main(
         stderr.write(f"{prefix} {first}\n")
         if rest:
             stderr.write(rest + "\n")
+        return EXIT_API_ERROR
+    except OSError as exc:
+        # A file that cannot be written, a port or process that cannot be used.
+        stderr.write(f"{prefix} {_one_line(str(exc))}\n")
         return EXIT_API_ERROR
     except KeyboardInterrupt:
         stderr.write("interrupted\n")

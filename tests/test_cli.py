@@ -462,6 +462,16 @@ def test_migrate_never_writes_keys_taken_from_the_environment(
     assert "llms[0].trace_id is request-level" in err
 
 
+def test_migrate_to_an_unwritable_path_is_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "legacy.json", LEGACY_GATEWAY_CONFIG)
+
+    code, _, err = run("config", "migrate", path, "-o", str(tmp_path / "no" / "such" / "dir.json"))
+
+    assert code == EXIT_API_ERROR
+    assert err.startswith("portkey config: error: [Errno 2] No such file or directory")
+    assert err.count("\n") == 1
+
+
 def test_migrate_invalid_config_fails_before_writing(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.json", LEGACY_GATEWAY_CONFIG.replace('"weight": 0.3,', ""))
     output = tmp_path / "out.json"

@@ -15,7 +15,6 @@ from typing import AsyncIterator, Awaitable, Callable, Dict, Optional, Tuple, Ty
 
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
-from tenacity import AsyncRetrying, stop_after_attempt
 from yarl import URL
 
 from .exceptions import APIConnectionError, APITimeoutError, TLSError
@@ -182,6 +181,8 @@ class AsyncRequestor:
             if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
                 raise
             first_failure: Optional[Exception] = exc
+        from tenacity import AsyncRetrying, stop_after_attempt  # on the first retry, as in sync
+
         policy = self.retry_policy
         retrying = AsyncRetrying(
             stop=stop_after_attempt(spec.max_retries + 1),

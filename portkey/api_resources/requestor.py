@@ -8,7 +8,6 @@ import threading
 from typing import Dict, Iterator, Optional, Tuple, Type, TypeVar
 
 import requests
-from tenacity import Retrying, stop_after_attempt
 
 from .exceptions import APIConnectionError, APITimeoutError, TLSError
 from .responses import APIResponse, BinaryResponse, parse_response
@@ -98,6 +97,10 @@ class SyncRequestor:
             if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
                 raise
             first_failure: Optional[Exception] = exc
+        # Imported here, on the first retry: tenacity loads asyncio (and tornado when it is
+        # installed), a good part of the SDK's import time, for calls that never fail.
+        from tenacity import Retrying, stop_after_attempt
+
         policy = self.retry_policy
         retrying = Retrying(
             stop=stop_after_attempt(spec.max_retries + 1),

@@ -6,9 +6,7 @@ import random
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from time import time
-from typing import Any, Dict, Mapping, Optional, Tuple
-
-from tenacity import RetryCallState
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
 
 from ..version import VERSION
 from .constants import (
@@ -29,6 +27,9 @@ from .exceptions import (
 )
 from .logs import get_logger
 from .secrets import redact, redact_json
+
+if TYPE_CHECKING:  # tenacity is imported only once a call fails and is retried (see requestor)
+    from tenacity import RetryCallState
 
 #: Sent with every request, computed once.
 DEFAULT_HEADERS: Dict[str, str] = {
@@ -115,12 +116,12 @@ class RetryPolicy:
         backoff = min(self.initial_delay * 2.0 ** (attempt - 1), self.max_delay)
         return backoff * self.jitter()
 
-    def tenacity_wait(self, state: RetryCallState) -> float:
+    def tenacity_wait(self, state: "RetryCallState") -> float:
         """The ``wait`` callback for tenacity."""
         exc = state.outcome.exception() if state.outcome else None
         return self.delay(state.attempt_number, exc)
 
-    def tenacity_retry(self, state: RetryCallState) -> bool:
+    def tenacity_retry(self, state: "RetryCallState") -> bool:
         """The ``retry`` callback for tenacity."""
         if state.outcome is None or not state.outcome.failed:
             return False
@@ -186,7 +187,7 @@ def lower_headers(headers: Mapping[str, str]) -> Dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
 
 
-def log_retry(state: RetryCallState) -> None:
+def log_retry(state: "RetryCallState") -> None:
     """tenacity's ``before_sleep`` hook: one log line per retry (never with headers)."""
     exc = state.outcome.exception() if state.outcome else None
     wait = state.next_action.sleep if state.next_action else 0.0

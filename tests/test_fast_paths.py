@@ -1,0 +1,233 @@
+"""The performance changes keep behaviour: first attempt outside tenacity, reused module-level
+options, env proxies on the async side without ``trust_env``, response headers in slots, and
+the one-event SSE fast path. The stand-in plays the gateway (``base_url`` = the stub)."""
+
+import copy
+import logging
+import pickle
+from typing import Any, Dict, List
+
+import pytest
+from provider_stub import ProviderStub, answer_text, status
+
+import portkey
+from portkey import (
+    APIConnectionError,
+    AsyncPortkey,
+    BadRequestError,
+    ChatCompletion,
+    Config,
+    InternalServerError,
+    LLMOptions,
+    Portkey,
+)
+from portkey.api_resources.responses import parse_response
+from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder
+from portkey.local.gateway import free_port
+
+HI = [{"role": "user", "content": "Hi"}]
+
+
+def retry_lines(caplog: pytest.LogCaptureFixture) -> List[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("retrying")]
+
+
+# ---- retries: first attempt outside tenacity, then the same policy ------------------------
+
+
+def test_first_failure_is_retried_as_attempt_one(
+    stub: ProviderStub, fast_retries: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="portkey")
+    stub.script("default", status(503), status(502))
+    client = Portkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=2)
+    response = client.chat.completions.create(model="m", messages=HI)
+    assert response.choices[0].message.content == answer_text("default")
+    assert len(stub.requests("default")) == 3
+    lines = retry_lines(caplog)
+    assert [line.split(" failed")[0] for line in lines] == [
+        "retrying after attempt 1",
+        "retrying after attempt 2",
+    ]
+
+
+def test_attempt_limit_counts_the_first_attempt(stub: ProviderStub, fast_retries: None) -> None:
+    stub.script("default", *[status(503)] * 4)
+    client = Portkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=1)
+    with pytest.raises(InternalServerError):
+        client.chat.completions.create(model="m", messages=HI)
+    assert len(stub.requests("default")) == 2
+
+
+def test_no_retries_and_non_retryable_fail_at_once(
+    stub: ProviderStub, fast_retries: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="portkey")
+    stub.script("default", status(503), status(400))
+    client = Portkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=3)
+    with pytest.raises(InternalServerError):
+        client.chat.completions.create(model="m", messages=HI, max_retries=0)
+    with pytest.raises(BadRequestError):
+        client.chat.completions.create(model="m", messages=HI)
+    assert len(stub.requests("default")) == 2
+    assert retry_lines(caplog) == []
+
+
+async def test_async_first_failure_is_retried_as_attempt_one(
+    stub: ProviderStub, fast_retries: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="portkey")
+    stub.script("default", status(429), status(503), status(503))
+    client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=2)
+    with pytest.raises(InternalServerError):
+        await client.chat.completions.create(model="m", messages=HI)
+    assert len(stub.requests("default")) == 3
+    assert len(retry_lines(caplog)) == 2
+    assert retry_lines(caplog)[0].startswith("retrying after attempt 1 failed")
+
+
+# ---- module-level calls: options reused only while nothing they depend on changed ---------
+
+
+def config_headers(stub: ProviderStub) -> List[str]:
+    return [r.headers["x-portkey-config"] for r in stub.requests("default")]
+
+
+def test_module_calls_follow_every_change(stub: ProviderStub, monkeypatch: Any) -> None:
+    portkey.base_url = f"{stub.url}/v1"
+    portkey.api_key = "pk-one"
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-one")
+    llm = LLMOptions(provider="openai", model="m")  # key read from OPENAI_API_KEY
+    portkey.config = Config(llms=[llm])
+    portkey.ChatCompletions.create(messages=HI)
+    portkey.ChatCompletions.create(messages=HI)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-env-two")
+    portkey.ChatCompletions.create(messages=HI)
+    portkey.api_key = "pk-two"
+    portkey.ChatCompletions.create(messages=HI)
+    portkey.mode = "fallback"
+    portkey.ChatCompletions.create(messages=HI)
+    seen = stub.requests("default")
+    assert [r.headers["x-portkey-api-key"] for r in seen] == ["pk-one"] * 3 + ["pk-two"] * 2
+    configs = config_headers(stub)
+    assert "sk-env-one" in configs[0] and configs[0] == configs[1]
+    assert "sk-env-two" in configs[2] and '"mode":"single"' in configs[3]
+    assert '"mode":"fallback"' in configs[4]
+
+
+def test_module_calls_see_a_dict_config_changed_in_place(stub: ProviderStub) -> None:
+    portkey.base_url = f"{stub.url}/v1"
+    target = {"provider": "openai", "api_key": "k1"}
+    config: Dict[str, Any] = {"strategy": {"mode": "single"}, "targets": [target]}
+    portkey.ChatCompletions.create(messages=HI, model="m", config=config)
+    target["api_key"] = "k2"  # the same dict, changed in place
+    portkey.ChatCompletions.create(messages=HI, model="m", config=config)
+    first, second = config_headers(stub)
+    assert '"api_key":"k1"' in first and '"api_key":"k2"' in second
+
+
+def test_module_calls_follow_base_url_and_timeout(stub: ProviderStub) -> None:
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-x", model="m")])
+    portkey.base_url = f"http://127.0.0.1:{free_port()}/v1"
+    portkey.max_retries = 0
+    with pytest.raises(APIConnectionError):
+        portkey.ChatCompletions.create(messages=HI)
+    portkey.base_url = f"{stub.url}/v1"
+    assert portkey.ChatCompletions.create(messages=HI).choices[0].message.content
+    portkey.timeout = -1.0
+    with pytest.raises(portkey.InvalidRequestError, match="timeout"):
+        portkey.ChatCompletions.create(messages=HI)
+
+
+# ---- async env proxies without trust_env ----------------------------------------------------
+
+
+async def test_async_calls_use_env_proxies_and_notice_changes(
+    stub: ProviderStub, monkeypatch: Any
+) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=0)
+    await client.chat.completions.create(model="m", messages=HI)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    with pytest.raises(APIConnectionError):
+        await client.chat.completions.create(model="m", messages=HI)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    await client.chat.completions.create(model="m", messages=HI)
+    assert len(stub.requests("default")) == 2
+
+
+async def test_async_calls_go_through_a_working_env_proxy(
+    stub: ProviderStub, monkeypatch: Any
+) -> None:
+    # The stub answers proxied requests too (absolute-form request lines), so a gateway URL
+    # on a closed port is reached only if the request really goes through the proxy.
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", stub.url)
+    client = AsyncPortkey(
+        base_url=f"http://127.0.0.1:{free_port()}/v1", provider="openai", max_retries=0
+    )
+    response = await client.chat.completions.create(model="m", messages=HI)
+    assert response.choices[0].message.content == answer_text("default")
+    assert stub.requests("default")[0].endpoint == "/chat/completions"
+
+
+# ---- response headers kept in slots ---------------------------------------------------------
+
+
+def test_stream_chunks_carry_the_response_headers(stub: ProviderStub) -> None:
+    client = Portkey(base_url=f"{stub.url}/v1", provider="openai")
+    with client.chat.completions.create(model="m", messages=HI, stream=True) as stream:
+        chunks = list(stream)
+    assert chunks and all(
+        c.get_headers()["content-type"].startswith("text/event-stream") for c in chunks
+    )
+    assert chunks[0].raw_json == ""
+
+
+def test_response_headers_survive_copies_and_pickles() -> None:
+    body = b'{"id": "x", "choices": []}'
+    response = parse_response(ChatCompletion, body, {"x-portkey-cache-status": "HIT"})
+    for other in (
+        copy.copy(response),
+        copy.deepcopy(response),
+        response.model_copy(),
+        pickle.loads(pickle.dumps(response)),
+    ):
+        assert other.gateway.cache_status == "HIT"
+        assert other.raw_json == body.decode()
+        assert other == response
+    assert parse_response(ChatCompletion, body, {}) != response  # headers count, as before
+    bare = ChatCompletion(id="y")
+    assert bare.get_headers() == {} and bare.raw_json == "" and bare.gateway.cache_status is None
+
+
+# ---- SSE: the one-event fast path decodes like the general path -----------------------------
+
+
+def events_of(pieces: List[bytes]) -> List[ServerSentEvent]:
+    decoder = SSEDecoder()
+    events = [event for piece in pieces for event in decoder.feed(piece)]
+    return events + decoder.flush()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'data: {"a": 1}\n\ndata: {"b": 2}\n\ndata: [DONE]\n\n',
+        b"event: error\ndata: x\n\ndata: y\n\n",
+        b"data: one\ndata: two\n\n: comment\ndata: three\n\n",
+        b"data: crlf\r\n\r\ndata: cr\r\rdata:nospace\n\n",
+        "data: é ü\n\n".encode(),
+    ],
+)
+def test_fast_path_events_equal_byte_by_byte_decoding(body: bytes) -> None:
+    whole = [(e.event, e.data) for e in events_of([body])]
+    by_event = [
+        (e.event, e.data) for e in events_of([p + b"\n\n" for p in body.split(b"\n\n") if p])
+    ]
+    by_byte = [(e.event, e.data) for e in events_of([body[i : i + 1] for i in range(len(body))])]
+    assert whole == by_byte
+    if b"\r" not in body:
+        assert by_event == by_byte
