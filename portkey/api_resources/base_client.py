@@ -153,6 +153,7 @@ class ClientOptions:
         "default_headers",
         "default_mode",
         "headers",
+        "json_headers",
         "max_retries",
         "portkey_options",
         "secrets",
@@ -184,6 +185,8 @@ class ClientOptions:
         self.default_mode = default_mode
         self.headers = self._build_headers()
         self.secrets = _secrets_of(self.headers)
+        # The headers of a call with a JSON body, merged once rather than on every call.
+        self.json_headers = {**self.headers, **JSON_CONTENT_TYPE}
 
     def _build_headers(self) -> Dict[str, str]:
         options = dict(self.portkey_options)
@@ -374,7 +377,7 @@ class BaseClient:
         options.require_api_key()
         headers = options.headers
         if files is None and body is not None:
-            headers = {**headers, **JSON_CONTENT_TYPE}
+            headers = options.json_headers
         if stream:
             headers = {**headers, "Accept": "text/event-stream"}
         if request_options.extra_headers:

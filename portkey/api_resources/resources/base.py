@@ -4,7 +4,7 @@ response type) and hands it to ``_send``; the sync and async twins differ only t
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, Union
 
-from ..base_client import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ..base_client import NO_REQUEST_OPTIONS, NOT_GIVEN, NotGiven, RequestOptions, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses import APIResponse, BinaryResponse
 from ..transport import FileSpec
@@ -38,6 +38,8 @@ def request_options(
     max_retries: Union[int, NotGiven] = NOT_GIVEN,
 ) -> RequestOptions:
     """Per-call options from the keyword arguments every resource method accepts."""
+    if extra_headers is None and timeout is NOT_GIVEN and max_retries is NOT_GIVEN:
+        return NO_REQUEST_OPTIONS  # the usual call: no per-call options to build
     return RequestOptions(extra_headers=extra_headers, timeout=timeout, max_retries=max_retries)
 
 
