@@ -437,7 +437,6 @@ class Config(_MaskedRepr):
     llms: List[LLMOptions] = Field(description="The LLMs to route between, in order.")
 
     _cache: Dict[Tuple[Any, ...], str] = PrivateAttr(default_factory=dict)
-    _models_missing: Optional[List[int]] = PrivateAttr(default=None)
 
     @field_validator("llms", mode="before")
     @classmethod
@@ -544,9 +543,7 @@ class Config(_MaskedRepr):
 
     def models_missing(self) -> List[int]:
         """Indexes of LLMs with no ``model`` of their own."""
-        if self._models_missing is None:  # a Config is frozen, so once is enough
-            self._models_missing = [i for i, llm in enumerate(self.llms) if llm.model is None]
-        return list(self._models_missing)
+        return [index for index, llm in enumerate(self.llms) if llm.model is None]
 
     def _repr_markdown_(self) -> str:
         """Jupyter rendering: the mode and one row per LLM, with credentials masked."""
