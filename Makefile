@@ -33,6 +33,11 @@ types:
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
 
+.PHONY: test-model
+test-model: install  ## real-inference tests on the local model (first run compiles llama.cpp: ~6 min)
+	$(BIN)/python -c "from portkey.local.model import LocalModel; LocalModel().ensure_installed(print)"
+	$(BIN)/python -m pytest -m local_model
+
 .PHONY: demo docs
 DOCS_STAMP := $(VENV)/.docs-installed
 
