@@ -9,6 +9,7 @@ from ..responses import GenericResponse
 from .base import AsyncAPIResource, SyncAPIResource
 from .crud import (
     AsyncCreatable,
+    AsyncCRUD,
     AsyncDeletable,
     AsyncListable,
     AsyncRetrievable,
@@ -162,25 +163,13 @@ class AsyncUsers(AsyncListable[User], AsyncRetrievable[User], AsyncUpdatable[Use
         return AsyncInvites(self._client)
 
 
-class AsyncWorkspaceMembers(
-    AsyncCreatable[WorkspaceMember],
-    AsyncListable[WorkspaceMember],
-    AsyncRetrievable[WorkspaceMember],
-    AsyncUpdatable[WorkspaceMember],
-    AsyncDeletable,
-):
+class AsyncWorkspaceMembers(AsyncCRUD[WorkspaceMember]):
     """Async twin of :class:`WorkspaceMembers`."""
 
     endpoint = WORKSPACE_MEMBERS
 
 
-class AsyncWorkspaces(
-    AsyncCreatable[Workspace],
-    AsyncListable[Workspace],
-    AsyncRetrievable[Workspace],
-    AsyncUpdatable[Workspace],
-    AsyncDeletable,
-):
+class AsyncWorkspaces(AsyncCRUD[Workspace]):
     """Async twin of :class:`Workspaces`."""
 
     endpoint = WORKSPACES

@@ -2,11 +2,7 @@
 
 from ..platform_types import Assistant
 from .crud import (
-    AsyncCreatable,
-    AsyncDeletable,
-    AsyncListable,
-    AsyncRetrievable,
-    AsyncUpdatable,
+    AsyncCRUD,
     Creatable,
     Deletable,
     Endpoint,
@@ -35,13 +31,7 @@ class Assistants(
     endpoint = ASSISTANTS
 
 
-class AsyncAssistants(
-    AsyncCreatable[Assistant],
-    AsyncListable[Assistant],
-    AsyncRetrievable[Assistant],
-    AsyncUpdatable[Assistant],
-    AsyncDeletable,
-):
+class AsyncAssistants(AsyncCRUD[Assistant]):
     """Async twin of :class:`Assistants`."""
 
     endpoint = ASSISTANTS

@@ -24,7 +24,7 @@ from ..platform_types import (
 from ..responses import GenericResponse
 from .base import Call
 from .crud import (
-    AsyncCreatable,
+    AsyncCRUD,
     AsyncDeletable,
     AsyncListable,
     AsyncRetrievable,
@@ -191,13 +191,7 @@ class Integrations(
 # ---- async -------------------------------------------------------------------------------------
 
 
-class AsyncConfigs(
-    AsyncCreatable[PortkeyConfig],
-    AsyncListable[PortkeyConfig],
-    AsyncRetrievable[PortkeyConfig],
-    AsyncUpdatable[PortkeyConfig],
-    AsyncDeletable,
-):
+class AsyncConfigs(AsyncCRUD[PortkeyConfig]):
     """Async twin of :class:`Configs`."""
 
     endpoint = CONFIGS
@@ -215,49 +209,25 @@ class AsyncApiKeys(
         return cast(ApiKey, await self._send(API_KEY_CREATE.create_call(params)))
 
 
-class AsyncVirtualKeys(
-    AsyncCreatable[VirtualKey],
-    AsyncListable[VirtualKey],
-    AsyncRetrievable[VirtualKey],
-    AsyncUpdatable[VirtualKey],
-    AsyncDeletable,
-):
+class AsyncVirtualKeys(AsyncCRUD[VirtualKey]):
     """Async twin of :class:`VirtualKeys`."""
 
     endpoint = VIRTUAL_KEYS
 
 
-class AsyncLabels(
-    AsyncCreatable[Label],
-    AsyncListable[Label],
-    AsyncRetrievable[Label],
-    AsyncUpdatable[Label],
-    AsyncDeletable,
-):
+class AsyncLabels(AsyncCRUD[Label]):
     """Async twin of :class:`Labels`."""
 
     endpoint = LABELS
 
 
-class AsyncCollections(
-    AsyncCreatable[Collection],
-    AsyncListable[Collection],
-    AsyncRetrievable[Collection],
-    AsyncUpdatable[Collection],
-    AsyncDeletable,
-):
+class AsyncCollections(AsyncCRUD[Collection]):
     """Async twin of :class:`Collections`."""
 
     endpoint = COLLECTIONS
 
 
-class AsyncProviders(
-    AsyncCreatable[Provider],
-    AsyncListable[Provider],
-    AsyncRetrievable[Provider],
-    AsyncUpdatable[Provider],
-    AsyncDeletable,
-):
+class AsyncProviders(AsyncCRUD[Provider]):
     """Async twin of :class:`Providers`."""
 
     endpoint = PROVIDERS
@@ -289,13 +259,7 @@ class AsyncIntegrationModels(AsyncListable[IntegrationModel]):
         return cast(DeletedObject, await self._send(_models_delete_call(slug, params)))
 
 
-class AsyncIntegrations(
-    AsyncCreatable[Integration],
-    AsyncListable[Integration],
-    AsyncRetrievable[Integration],
-    AsyncUpdatable[Integration],
-    AsyncDeletable,
-):
+class AsyncIntegrations(AsyncCRUD[Integration]):
     """Async twin of :class:`Integrations`."""
 
     endpoint = INTEGRATIONS

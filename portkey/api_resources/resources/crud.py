@@ -330,6 +330,17 @@ class Deletable(SyncResource):
         return cast(DeletedObject, self._send(self.endpoint.delete_call(id, params)))
 
 
+class CRUD(
+    Creatable[ModelT],
+    Listable[ModelT],
+    Retrievable[ModelT],
+    Updatable[ModelT],
+    Deletable,
+    Generic[ModelT],
+):
+    """All five verbs: ``create``, ``list``, ``retrieve``, ``update``, ``delete``."""
+
+
 class Cancellable(SyncResource, Generic[ModelT]):
     """``cancel(id)``: ``POST path/{id}/cancel``."""
 
@@ -401,6 +412,17 @@ class AsyncDeletable(AsyncResource):
         return cast(DeletedObject, await self._send(self.endpoint.delete_call(id, params)))
 
 
+class AsyncCRUD(
+    AsyncCreatable[ModelT],
+    AsyncListable[ModelT],
+    AsyncRetrievable[ModelT],
+    AsyncUpdatable[ModelT],
+    AsyncDeletable,
+    Generic[ModelT],
+):
+    """Async twin of :class:`CRUD`."""
+
+
 class AsyncCancellable(AsyncResource, Generic[ModelT]):
     """Async ``cancel(id)``."""
 
@@ -421,6 +443,8 @@ class AsyncDownloadable(AsyncResource):
 
 __all__ = [
     "CALL_OPTIONS",
+    "CRUD",
+    "AsyncCRUD",
     "AsyncCancellable",
     "AsyncCreatable",
     "AsyncDeletable",

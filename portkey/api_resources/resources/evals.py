@@ -6,10 +6,10 @@ from typing import Any, Optional, cast
 from ..platform_types import Eval, EvalRun, EvalRunOutputItem
 from .crud import (
     AsyncCreatable,
+    AsyncCRUD,
     AsyncDeletable,
     AsyncListable,
     AsyncRetrievable,
-    AsyncUpdatable,
     Creatable,
     Deletable,
     Endpoint,
@@ -89,13 +89,7 @@ class AsyncEvalRuns(
         return cast(EvalRun, await self._send(_cancel_call(id, params)))
 
 
-class AsyncEvals(
-    AsyncCreatable[Eval],
-    AsyncListable[Eval],
-    AsyncRetrievable[Eval],
-    AsyncUpdatable[Eval],
-    AsyncDeletable,
-):
+class AsyncEvals(AsyncCRUD[Eval]):
     """Async twin of :class:`Evals`."""
 
     endpoint = EVALS

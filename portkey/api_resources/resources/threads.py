@@ -8,6 +8,7 @@ from .assistants import ASSISTANTS_BETA
 from .crud import (
     AsyncCancellable,
     AsyncCreatable,
+    AsyncCRUD,
     AsyncDeletable,
     AsyncListable,
     AsyncRetrievable,
@@ -113,13 +114,7 @@ class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletab
 # ---- async -------------------------------------------------------------------------------------
 
 
-class AsyncMessages(
-    AsyncCreatable[ThreadMessage],
-    AsyncListable[ThreadMessage],
-    AsyncRetrievable[ThreadMessage],
-    AsyncUpdatable[ThreadMessage],
-    AsyncDeletable,
-):
+class AsyncMessages(AsyncCRUD[ThreadMessage]):
     """Async twin of :class:`Messages`."""
 
     endpoint = MESSAGES

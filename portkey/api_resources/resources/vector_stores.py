@@ -12,6 +12,7 @@ from ..platform_types import (
 from .crud import (
     AsyncCancellable,
     AsyncCreatable,
+    AsyncCRUD,
     AsyncDeletable,
     AsyncDownloadable,
     AsyncListable,
@@ -141,13 +142,7 @@ class AsyncFileBatches(
         return await self._page(call, VectorStoreFile)
 
 
-class AsyncVectorStores(
-    AsyncCreatable[VectorStore],
-    AsyncListable[VectorStore],
-    AsyncRetrievable[VectorStore],
-    AsyncUpdatable[VectorStore],
-    AsyncDeletable,
-):
+class AsyncVectorStores(AsyncCRUD[VectorStore]):
     """Async twin of :class:`VectorStores`."""
 
     endpoint = VECTOR_STORES
