@@ -8,6 +8,7 @@ from ..platform_types import User, UserInvite, Workspace, WorkspaceMember
 from ..responses import GenericResponse
 from .base import AsyncAPIResource, SyncAPIResource
 from .crud import (
+    CRUD,
     AsyncCreatable,
     AsyncCRUD,
     AsyncDeletable,
@@ -79,26 +80,14 @@ class Users(Listable[User], Retrievable[User], Updatable[User], Deletable):
         return Invites(self._client)
 
 
-class WorkspaceMembers(
-    Creatable[WorkspaceMember],
-    Listable[WorkspaceMember],
-    Retrievable[WorkspaceMember],
-    Updatable[WorkspaceMember],
-    Deletable,
-):
+class WorkspaceMembers(CRUD[WorkspaceMember]):
     """``client.admin.workspaces.users`` (also ``.members``), keyed by ``workspace_id``:
     ``create(users=[{"id": ..., "role": ...}])`` adds members."""
 
     endpoint = WORKSPACE_MEMBERS
 
 
-class Workspaces(
-    Creatable[Workspace],
-    Listable[Workspace],
-    Retrievable[Workspace],
-    Updatable[Workspace],
-    Deletable,
-):
+class Workspaces(CRUD[Workspace]):
     """``client.admin.workspaces``: CRUD; ``users`` (members)."""
 
     endpoint = WORKSPACES

@@ -2,13 +2,9 @@
 
 from ..platform_types import Assistant
 from .crud import (
+    CRUD,
     AsyncCRUD,
-    Creatable,
-    Deletable,
     Endpoint,
-    Listable,
-    Retrievable,
-    Updatable,
 )
 
 #: The Assistants API answers only calls that opt in to its version.
@@ -19,13 +15,7 @@ ASSISTANTS = Endpoint(
 )
 
 
-class Assistants(
-    Creatable[Assistant],
-    Listable[Assistant],
-    Retrievable[Assistant],
-    Updatable[Assistant],
-    Deletable,
-):
+class Assistants(CRUD[Assistant]):
     """``client.beta.assistants``: ``create``, ``list``, ``retrieve``, ``update``, ``delete``."""
 
     endpoint = ASSISTANTS

@@ -24,6 +24,7 @@ from ..platform_types import (
 from ..responses import GenericResponse
 from .base import Call
 from .crud import (
+    CRUD,
     AsyncCRUD,
     AsyncDeletable,
     AsyncListable,
@@ -75,13 +76,7 @@ def _models_delete_call(slug: Any, params: Any) -> Call:
 # ---- sync --------------------------------------------------------------------------------------
 
 
-class Configs(
-    Creatable[PortkeyConfig],
-    Listable[PortkeyConfig],
-    Retrievable[PortkeyConfig],
-    Updatable[PortkeyConfig],
-    Deletable,
-):
+class Configs(CRUD[PortkeyConfig]):
     """``client.configs``: saved gateway configs, by ``slug``."""
 
     endpoint = CONFIGS
@@ -99,13 +94,7 @@ class ApiKeys(Listable[ApiKey], Retrievable[ApiKey], Updatable[ApiKey], Deletabl
         return cast(ApiKey, self._send(API_KEY_CREATE.create_call(params)))
 
 
-class VirtualKeys(
-    Creatable[VirtualKey],
-    Listable[VirtualKey],
-    Retrievable[VirtualKey],
-    Updatable[VirtualKey],
-    Deletable,
-):
+class VirtualKeys(CRUD[VirtualKey]):
     """``client.virtual_keys``: stored provider credentials, by ``slug``."""
 
     endpoint = VIRTUAL_KEYS
@@ -117,25 +106,13 @@ class Labels(Creatable[Label], Listable[Label], Retrievable[Label], Updatable[La
     endpoint = LABELS
 
 
-class Collections(
-    Creatable[Collection],
-    Listable[Collection],
-    Retrievable[Collection],
-    Updatable[Collection],
-    Deletable,
-):
+class Collections(CRUD[Collection]):
     """``client.collections``: prompt collections."""
 
     endpoint = COLLECTIONS
 
 
-class Providers(
-    Creatable[Provider],
-    Listable[Provider],
-    Retrievable[Provider],
-    Updatable[Provider],
-    Deletable,
-):
+class Providers(CRUD[Provider]):
     """``client.providers``: providers (integrations made available to a workspace)."""
 
     endpoint = PROVIDERS
@@ -166,13 +143,7 @@ class IntegrationModels(Listable[IntegrationModel]):
         return cast(DeletedObject, self._send(_models_delete_call(slug, params)))
 
 
-class Integrations(
-    Creatable[Integration],
-    Listable[Integration],
-    Retrievable[Integration],
-    Updatable[Integration],
-    Deletable,
-):
+class Integrations(CRUD[Integration]):
     """``client.integrations``: CRUD by ``slug``; ``workspaces`` and ``models`` access."""
 
     endpoint = INTEGRATIONS

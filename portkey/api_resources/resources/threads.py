@@ -6,6 +6,7 @@ from typing import Any, Optional, cast
 from ..platform_types import Run, RunStep, Thread, ThreadMessage
 from .assistants import ASSISTANTS_BETA
 from .crud import (
+    CRUD,
     AsyncCancellable,
     AsyncCreatable,
     AsyncCRUD,
@@ -56,13 +57,7 @@ def _tool_outputs_call(run_id: Any, params: Any) -> Any:
 # ---- sync --------------------------------------------------------------------------------------
 
 
-class Messages(
-    Creatable[ThreadMessage],
-    Listable[ThreadMessage],
-    Retrievable[ThreadMessage],
-    Updatable[ThreadMessage],
-    Deletable,
-):
+class Messages(CRUD[ThreadMessage]):
     """``client.beta.threads.messages`` (keyed by ``thread_id``)."""
 
     endpoint = MESSAGES

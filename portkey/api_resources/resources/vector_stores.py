@@ -10,6 +10,7 @@ from ..platform_types import (
     VectorStoreSearchResults,
 )
 from .crud import (
+    CRUD,
     AsyncCancellable,
     AsyncCreatable,
     AsyncCRUD,
@@ -83,13 +84,7 @@ class FileBatches(
         return self._page(FILE_BATCHES.item_list_call(id, "files", params), VectorStoreFile)
 
 
-class VectorStores(
-    Creatable[VectorStore],
-    Listable[VectorStore],
-    Retrievable[VectorStore],
-    Updatable[VectorStore],
-    Deletable,
-):
+class VectorStores(CRUD[VectorStore]):
     """``client.vector_stores``: CRUD, ``search``; ``files`` and ``file_batches``."""
 
     endpoint = VECTOR_STORES
