@@ -192,15 +192,7 @@ async def _async_batch(ctx: DemoContext, prompts: Sequence[str]) -> List[BatchRe
         async def one(index: int, prompt: str) -> BatchResult:
             started = time.monotonic()
             response = await client.chat.completions.create(messages=_ask(prompt))
-            return BatchResult(
-                index=index,
-                prompt=prompt,
-                text=answer_text(response),
-                target_index=response.gateway.target_index,
-                latency=time.monotonic() - started,
-                total_tokens=response.usage.total_tokens if response.usage else None,
-                response=response,
-            )
+            return BatchResult.answered(index, prompt, response, time.monotonic() - started)
 
         return list(await asyncio.gather(*(one(i, p) for i, p in enumerate(prompts))))
 

@@ -101,6 +101,24 @@ class BatchResult:
     error_type: Optional[str] = None
     response: Optional[ChatCompletion] = field(default=None, repr=False, compare=False)
 
+    @classmethod
+    def answered(
+        cls, index: int, prompt: Prompt, response: ChatCompletion, latency: float
+    ) -> "BatchResult":
+        """The result of a call that ``response`` answered in ``latency`` seconds."""
+        usage = response.usage
+        return cls(
+            index=index,
+            prompt=prompt,
+            text=answer_text(response),
+            target_index=response.gateway.target_index,
+            latency=latency,
+            prompt_tokens=usage.prompt_tokens if usage else None,
+            completion_tokens=usage.completion_tokens if usage else None,
+            total_tokens=usage.total_tokens if usage else None,
+            response=response,
+        )
+
     @property
     def ok(self) -> bool:
         """Whether the call succeeded."""
@@ -260,18 +278,7 @@ def _one_call(
             error=str(exc),
             error_type=type(exc).__name__,
         )
-    usage = response.usage
-    return BatchResult(
-        index=index,
-        prompt=prompt,
-        text=answer_text(response),
-        target_index=response.gateway.target_index,
-        latency=time.monotonic() - started,
-        prompt_tokens=usage.prompt_tokens if usage else None,
-        completion_tokens=usage.completion_tokens if usage else None,
-        total_tokens=usage.total_tokens if usage else None,
-        response=response,
-    )
+    return BatchResult.answered(index, prompt, response, time.monotonic() - started)
 
 
 def run_batch(
