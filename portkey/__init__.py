@@ -76,6 +76,7 @@ _export(
     "PortkeyError", "InvalidRequestError", "MissingAPIKeyError", "MissingConfigError",
     "InvalidHeaderValueError", "APIError", "APIConnectionError", "APITimeoutError",
     "StreamInterruptedError", "TLSError", "APIResponseValidationError", "APIStatusError",
+    "RedirectError",
     "BadRequestError",
     "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
     "UnprocessableEntityError", "RateLimitError", "InternalServerError",
@@ -103,17 +104,17 @@ def __dir__() -> List[str]:
 
 
 def close() -> None:
-    """Close the calling thread's pooled connections (module-level calls and clients)."""
-    from .api_resources.sync_client import shared_requestor
+    """Close the connections of module-level calls (clients close their own)."""
+    from .legacy import transports
 
-    shared_requestor().close()
+    transports.close()
 
 
 async def aclose() -> None:
-    """Close the running event loop's pooled connections."""
-    from .api_resources.async_client import shared_async_requestor
+    """Close the running event loop's connections of module-level async calls."""
+    from .legacy import transports
 
-    await shared_async_requestor().aclose()
+    await transports.aclose()
 
 
 __all__ = [*_EXPORTS, "aclose", "api_key", "base_url", "close", "config", "max_retries", "mode",

@@ -1,16 +1,18 @@
 """The module-level API: ``portkey.ChatCompletions.create()`` routed by ``portkey.config``.
 
-The module globals (``portkey.api_key``, ``base_url``, ``config``, ``mode``, ``timeout``,
-``max_retries``) are read on every call, so changing them at any time takes effect. A call
-builds the same request the client style would and sends it through the same resource code
-and the same pooled connections; only where the options come from differs.
+Module-level calls go through one default client (and one async twin), built from the module
+globals (``portkey.api_key``, ``base_url``, ``config``, ``mode``, ``timeout``, ``max_retries``)
+and the environment, and built again when any of them has changed since: set a global at any
+time and the next call uses it. A call given its own ``config=`` gets a client for that config
+that borrows the default client's connections. Either way a call is built and sent by the same
+resource code as the client style.
 """
 
 import copy
-import importlib
 import os
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+import threading
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from .api_resources.base_client import (
     NOT_GIVEN,
@@ -24,9 +26,11 @@ from .api_resources.config import Config, config_from_mapping
 from .api_resources.exceptions import InvalidRequestError, MissingConfigError
 from .api_resources.headers import ConfigValue, portkey_headers
 
-# Resources load neither requests nor aiohttp, so they are imported here once rather than in
-# every call (an import statement in a function costs several microseconds each time).
-from .api_resources.resources import chat, completions, embeddings
+if TYPE_CHECKING:
+    from .api_resources.async_portkey import AsyncPortkey
+    from .api_resources.async_requestor import AsyncRequestor
+    from .api_resources.client import Portkey
+    from .api_resources.requestor import SyncRequestor
 
 ConfigArg = Optional[ConfigValue]
 
@@ -46,120 +50,173 @@ def _config(config: ConfigArg) -> ConfigValue:
     return chosen
 
 
-def _options(config: ConfigValue) -> ClientOptions:
-    """Client options from the module globals and ``config``, read now.
-
-    Building options encodes every header, the config JSON included: tens of microseconds,
-    which a module-level call would pay every time. So the options of the last few
-    (config, settings) pairs are kept and reused while nothing they were built from changed.
-    """
-    return _lookup(config)[0]
-
-
-def _lookup(config: ConfigValue) -> "Tuple[ClientOptions, Optional[_CachedOptions]]":
-    """The options for ``config`` and the settings now, and their cache entry if they have one."""
+def _settings(config: ConfigValue) -> Tuple[Any, ...]:
+    """What, besides the config, a client for ``config`` is built from, read now."""
     module = _globals()
     own_key = own_url = None
     if isinstance(config, Config):
         own_key, own_url = config.api_key, config.base_url
-    # Everything besides the config that the options are built from, read now, in the order
-    # of _SETTINGS: the cache key and the constructor's arguments are one tuple, so they
-    # cannot drift apart.
-    settings = (
+    return (
         resolve_api_key(own_key, module.api_key),
         resolve_base_url(own_url, module.base_url),
         module.timeout,
         module.max_retries,
         module.mode,
     )
-    recent = _recent_options
-    for entry in recent:
-        if entry.fits(config, settings):
-            return entry.options, entry
-    options = ClientOptions(portkey_options={"config": config}, **dict(zip(_SETTINGS, settings)))
-    fresh = _CachedOptions.of(config, settings, options)
-    if fresh is not None:
-        _remember(fresh, recent)
-    return options, fresh
 
 
-#: The ClientOptions arguments _lookup reads from the module globals, in its order.
-_SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "default_mode")
+def _options(config: ConfigValue, settings: Tuple[Any, ...]) -> ClientOptions:
+    api_key, base_url, timeout, max_retries, mode = settings
+    return ClientOptions(
+        api_key=api_key,
+        base_url=base_url,
+        portkey_options={"config": config},
+        timeout=timeout,
+        max_retries=max_retries,
+        default_mode=mode,
+    )
 
 
-class _CachedOptions:
-    """Options built for one config and settings, and what they depend on.
+def _key_env_names(config: ConfigValue) -> Tuple[str, ...]:
+    """The environment variables the config's provider keys are read from (LLMs given none)."""
+    routed: Any = config
+    if isinstance(config, Mapping):
+        try:
+            routed = config_from_mapping(config)
+        except Exception:  # an invalid dict: building the client reports it properly
+            return ()
+    if not isinstance(routed, Config):
+        return ()
+    return tuple(name for name in (llm.key_env_var() for llm in routed.llms) if name)
 
-    A :class:`Config` is matched by identity (it is frozen, and ``Config.gateway_header``
-    caches on the same terms); a slug by value; a dict by equality with a deep copy taken
-    when the options were built, so a dict changed in place is noticed. ``env`` holds the
-    provider key variables the config's JSON was read from, with their values then.
+
+class _Transports:
+    """The connections of module-level calls: one sync and one async requestor, made on first
+    use, shared by every client the module builds, closed by ``portkey.close()`` /
+    ``portkey.aclose()``. Rebuilding the default client after a global changed keeps them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sync: Any = None
+        self._async: Any = None
+
+    def sync(self) -> "SyncRequestor":
+        """The sync requestor."""
+        if self._sync is None:
+            with self._lock:
+                if self._sync is None:
+                    from .api_resources.requestor import SyncRequestor
+
+                    self._sync = SyncRequestor()
+        return self._sync  # type: ignore[no-any-return]
+
+    def async_(self) -> "AsyncRequestor":
+        """The async requestor."""
+        if self._async is None:
+            with self._lock:
+                if self._async is None:
+                    from .api_resources.async_requestor import AsyncRequestor
+
+                    self._async = AsyncRequestor()
+        return self._async  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Close the sync connections."""
+        if self._sync is not None:
+            self._sync.close()
+
+    async def aclose(self) -> None:
+        """Close the async connections of the running loop (and of loops already closed)."""
+        if self._async is not None:
+            await self._async.aclose()
+
+
+transports = _Transports()
+
+
+class _DefaultClient:
+    """The module's clients as built for one state of the globals, and that state.
+
+    A :class:`Config` is compared by identity (it is immutable), a dict by value against a
+    copy taken when the clients were built (so a dict changed in place is noticed), a slug by
+    value; the provider keys read from the environment are compared by value.
     """
 
-    __slots__ = ("clients", "config", "env", "options", "settings", "snapshot")
-
-    def __init__(
-        self,
-        config: ConfigValue,
-        snapshot: Any,
-        settings: Tuple[Any, ...],
-        env: Tuple[Tuple[str, Optional[str]], ...],
-        options: ClientOptions,
-    ) -> None:
+    def __init__(self, config: ConfigValue, settings: Tuple[Any, ...]) -> None:
         self.config = config
-        self.snapshot = snapshot
+        self.snapshot = copy.deepcopy(config) if isinstance(config, Mapping) else config
         self.settings = settings
-        self.env = env
-        self.options = options
-        #: Clients on these options, by class name (they hold nothing else but the shared
-        #: requestor, so one per options serves every call).
-        self.clients: Dict[str, Any] = {}
-
-    @classmethod
-    def of(
-        cls, config: ConfigValue, settings: Tuple[Any, ...], options: ClientOptions
-    ) -> "Optional[_CachedOptions]":
-        """An entry for options just built, or ``None`` for a config that cannot be cached."""
-        snapshot: Any = None
-        routed: Any = config
-        if isinstance(config, str):
-            snapshot = config
-        elif not isinstance(config, Config):
-            try:
-                snapshot = copy.deepcopy(config)
-                routed = config_from_mapping(config)
-            except Exception:  # an exotic mapping: build its options on every call instead
-                return None
-        names = (
-            [name for name in (llm.key_env_var() for llm in routed.llms) if name]
-            if isinstance(routed, Config)
-            else []
-        )
-        env = tuple((name, os.environ.get(name)) for name in names)
-        return cls(config, snapshot, settings, env, options)
+        self.env_names = _key_env_names(config)
+        self.env_values = tuple(os.environ.get(name) for name in self.env_names)
+        self.options = _options(config, settings)
+        self._sync: Optional[Portkey] = None
+        self._async: Optional[AsyncPortkey] = None
 
     def fits(self, config: ConfigValue, settings: Tuple[Any, ...]) -> bool:
-        """Whether these options are what ``config`` and ``settings`` would build now."""
+        """Whether these clients are what ``config`` and ``settings`` would build now."""
         if settings != self.settings:
             return False
-        if isinstance(config, Config) or isinstance(self.config, Config):
-            if config is not self.config:
+        if config is not self.config:
+            if isinstance(config, Config) or isinstance(self.config, Config):
                 return False
-        elif type(config) is not type(self.snapshot) or config != self.snapshot:
+            if type(config) is not type(self.snapshot) or config != self.snapshot:
+                return False
+        elif isinstance(config, Mapping) and config != self.snapshot:
             return False
-        if not self.env:  # the usual case: every LLM has its own key
-            return True
-        return all(os.environ.get(name) == value for name, value in self.env)
+        return not self.env_names or self.env_values == tuple(
+            os.environ.get(name) for name in self.env_names
+        )
+
+    def sync_client(self) -> "Portkey":
+        """The sync client (built on first use; two threads racing build equal ones)."""
+        if self._sync is None:
+            self._sync = _sync_client_on(self.options)
+        return self._sync
+
+    def async_client(self) -> "AsyncPortkey":
+        """The async client (built on first use)."""
+        if self._async is None:
+            self._async = _async_client_on(self.options)
+        return self._async
 
 
-_CACHE_SIZE = 4
-_recent_options: Tuple[_CachedOptions, ...] = ()
+def _sync_client_on(options: ClientOptions) -> "Portkey":
+    from .api_resources.client import Portkey
+
+    return Portkey._from_options(options, transports.sync())
 
 
-def _remember(entry: _CachedOptions, recent: Tuple[_CachedOptions, ...]) -> None:
-    # One tuple swapped in whole: readers in other threads see the old or the new one.
-    global _recent_options
-    _recent_options = (entry, *recent[: _CACHE_SIZE - 1])
+def _async_client_on(options: ClientOptions) -> "AsyncPortkey":
+    from .api_resources.async_portkey import AsyncPortkey
+
+    return AsyncPortkey._from_options(options, transports.async_())
+
+
+_default: Optional[_DefaultClient] = None
+
+
+def default_client(config: ConfigValue) -> _DefaultClient:
+    """The default clients for ``config`` and the module globals now, rebuilt if one changed."""
+    global _default
+    settings = _settings(config)
+    current = _default
+    if current is None or not current.fits(config, settings):
+        current = _default = _DefaultClient(config, settings)
+    return current
+
+
+def _sync_client(config: ConfigArg) -> "Portkey":
+    chosen = _config(config)
+    if config is None or config is _globals().config:
+        return default_client(chosen).sync_client()
+    return _sync_client_on(_options(chosen, _settings(chosen)))
+
+
+def _async_client(config: ConfigArg) -> "AsyncPortkey":
+    chosen = _config(config)
+    if config is None or config is _globals().config:
+        return default_client(chosen).async_client()
+    return _async_client_on(_options(chosen, _settings(chosen)))
 
 
 def _per_call_headers(
@@ -228,37 +285,6 @@ def _prompt(config: ConfigValue, prompt: Optional[Union[str, List[str]]]) -> Uni
     return default
 
 
-def _sync_client(config: ConfigValue) -> Any:
-    return _client(config, "sync_client", "SyncAPIClient")
-
-
-def _async_client(config: ConfigValue) -> Any:
-    return _client(config, "async_client", "AsyncAPIClient")
-
-
-def _client(config: ConfigValue, module: str, name: str) -> Any:
-    options, entry = _lookup(config)
-    if entry is None:
-        return _client_class(module, name)(options)
-    client = entry.clients.get(name)
-    if client is None:
-        client = entry.clients[name] = _client_class(module, name)(options)
-    return client
-
-
-_client_classes: Dict[str, Any] = {}
-
-
-def _client_class(module: str, name: str) -> Any:
-    # Imported on first use, as the clients load requests / aiohttp; then kept here, since an
-    # import statement in a function costs several microseconds on every call.
-    found = _client_classes.get(name)
-    if found is None:
-        found = getattr(importlib.import_module(f".api_resources.{module}", __package__), name)
-        _client_classes[name] = found
-    return found
-
-
 class ChatCompletions:
     """``portkey.ChatCompletions``: chat calls routed by ``portkey.config``."""
 
@@ -283,11 +309,9 @@ class ChatCompletions:
         (a Config, dict or slug) replaces ``portkey.config`` for this call. ``stream=True``
         returns a stream of chunks. Other keywords go to the provider.
         """
-        Resource = chat.ChatCompletions
-
         chosen = _config(config)
         _check_model(chosen, params)
-        return Resource(_sync_client(chosen)).create(
+        return _sync_client(chosen).chat.completions.create(
             messages=_messages(chosen, messages),
             **_call_kwargs(
                 stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
@@ -309,11 +333,9 @@ class ChatCompletions:
         **params: Any,
     ) -> Any:
         """Async twin of :meth:`create`; with ``stream=True`` an async stream of chunks."""
-        Resource = chat.AsyncChatCompletions
-
         chosen = _config(config)
         _check_model(chosen, params)
-        return await Resource(_async_client(chosen)).create(
+        return await _async_client(chosen).chat.completions.create(
             messages=_messages(chosen, messages),
             **_call_kwargs(
                 stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
@@ -339,11 +361,9 @@ class Completions:
         **params: Any,
     ) -> Any:
         """Complete a prompt through the gateway; ``prompt`` defaults to the first LLM's."""
-        Resource = completions.Completions
-
         chosen = _config(config)
         _check_model(chosen, params)
-        return Resource(_sync_client(chosen)).create(
+        return _sync_client(chosen).completions.create(
             prompt=_prompt(chosen, prompt),
             **_call_kwargs(
                 stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
@@ -365,11 +385,9 @@ class Completions:
         **params: Any,
     ) -> Any:
         """Async twin of :meth:`create`."""
-        Resource = completions.AsyncCompletions
-
         chosen = _config(config)
         _check_model(chosen, params)
-        return await Resource(_async_client(chosen)).create(
+        return await _async_client(chosen).completions.create(
             prompt=_prompt(chosen, prompt),
             **_call_kwargs(
                 stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
@@ -383,16 +401,12 @@ class Embeddings:
     @classmethod
     def create(cls, *, input: Any, config: ConfigArg = None, **params: Any) -> Any:
         """Embed ``input`` through the gateway."""
-        Resource = embeddings.Embeddings
-
-        return Resource(_sync_client(_config(config))).create(input=input, **params)
+        return _sync_client(_config(config)).embeddings.create(input=input, **params)
 
     @classmethod
     async def acreate(cls, *, input: Any, config: ConfigArg = None, **params: Any) -> Any:
         """Async twin of :meth:`create`."""
-        Resource = embeddings.AsyncEmbeddings
-
-        return await Resource(_async_client(_config(config))).create(input=input, **params)
+        return await _async_client(_config(config)).embeddings.create(input=input, **params)
 
 
 # The legacy SDK's name for text completions.

@@ -70,18 +70,15 @@ def restore_portkey_globals() -> Iterator[None]:
 
 
 @pytest.fixture
-def fast_retries() -> Iterator[None]:
-    """Shrink the SDK's retry backoff so retry tests take milliseconds, then restore it."""
-    from portkey.api_resources.async_client import shared_async_requestor
-    from portkey.api_resources.sync_client import shared_requestor
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shrink the SDK's retry backoff (every client's) so retry tests take milliseconds.
+
+    ``Retry-After`` is still honoured as the server asks.
+    """
     from portkey.api_resources.transport import RetryPolicy
 
-    requestors = (shared_requestor(), shared_async_requestor())
-    saved = [requestor.retry_policy for requestor in requestors]
-    for requestor in requestors:
-        requestor.retry_policy = RetryPolicy(initial_delay=0.01, max_delay=0.05)
-    try:
-        yield
-    finally:
-        for requestor, policy in zip(requestors, saved):
-            requestor.retry_policy = policy
+    quick = RetryPolicy(initial_delay=0.01, max_delay=0.05)
+    original = RetryPolicy.delay
+    monkeypatch.setattr(
+        RetryPolicy, "delay", lambda self, attempt, exc: original(quick, attempt, exc)
+    )

@@ -201,9 +201,9 @@ async def test_async_with_options_shares_the_session(gateway_url: str, stub: Pro
     traced = client.with_options(trace_id="async-trace-1")
     assert traced._requestor is client._requestor
     first = await traced.chat.completions.create(messages=HI)
-    session = await client._requestor._session()
+    session = await client.requestor.session()
     second = await client.chat.completions.create(messages=HI)
-    assert await traced._requestor._session() is session
+    assert await traced.requestor.session() is session
     assert first.gateway.trace_id == "async-trace-1"
     assert second.gateway.trace_id != "async-trace-1"
 

@@ -95,12 +95,14 @@ def test_client_parameter_travels_in_its_header(
     seen = stub.requests()[-1]
     assert seen.path == "/v1/chat/completions"
     assert seen.headers[header] == wire
-    # Nothing besides the runtime facts and this one option was added.
+    # Nothing besides the runtime facts, the call's own id and this one option was added.
     extra = set(portkey_headers_seen(stub)) - {
         header,
         "x-portkey-runtime",
         "x-portkey-runtime-version",
         "x-portkey-package-version",
+        "x-portkey-retry-count",
+        "x-portkey-trace-id",
     }
     assert extra == set()
 

@@ -139,21 +139,42 @@ def test_module_calls_follow_base_url_and_timeout(stub: ProviderStub) -> None:
         portkey.ChatCompletions.create(messages=HI)
 
 
-# ---- async env proxies without trust_env ----------------------------------------------------
+# ---- env proxies: read once per connection pool --------------------------------------------
 
 
-async def test_async_calls_use_env_proxies_and_notice_changes(
+async def test_async_env_proxies_are_read_when_the_pool_opens(
     stub: ProviderStub, monkeypatch: Any
 ) -> None:
-    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=0)
     await client.chat.completions.create(model="m", messages=HI)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    await client.chat.completions.create(model="m", messages=HI)  # the open pool keeps its own
+    await client.close()  # a new pool reads the environment again
     with pytest.raises(APIConnectionError):
         await client.chat.completions.create(model="m", messages=HI)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    await client.chat.completions.create(model="m", messages=HI)
+    fresh = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=0)
+    await fresh.chat.completions.create(model="m", messages=HI)
+    await client.close()
+    await fresh.close()
+    assert len(stub.requests("default")) == 3
+
+
+def test_sync_env_proxies_are_read_when_the_pool_opens(
+    stub: ProviderStub, monkeypatch: Any
+) -> None:
+    for name in ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    client = Portkey(base_url=f"{stub.url}/v1", provider="openai", max_retries=0)
+    client.chat.completions.create(model="m", messages=HI)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{free_port()}")  # nothing listens
+    client.chat.completions.create(model="m", messages=HI)  # the open pool keeps its own
+    client.close()
+    with pytest.raises(APIConnectionError):
+        client.chat.completions.create(model="m", messages=HI)
+    client.close()
     assert len(stub.requests("default")) == 2
 
 

@@ -195,16 +195,16 @@ def test_async_chat_and_stream(local: None, stub: ProviderStub) -> None:
 
 
 async def test_async_calls_share_one_session(local: None, stub: ProviderStub) -> None:
-    from portkey.api_resources.async_client import shared_async_requestor
+    from portkey.legacy import transports
 
     portkey.config = Config(mode="single", llms=[target(stub, "a")])
-    requestor = shared_async_requestor()
+    requestor = transports.async_()
     await portkey.ChatCompletions.acreate(messages=HI)
-    session = await requestor._session()
+    session = await requestor.session()
     results = await asyncio.gather(
         *(portkey.ChatCompletions.acreate(messages=HI) for _ in range(20))
     )
-    assert await requestor._session() is session
+    assert await requestor.session() is session
     assert all(r.choices[0].message.content == answer_text("a") for r in results)
 
 

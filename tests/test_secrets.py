@@ -288,10 +288,10 @@ import sys
 sys.path.insert(0, sys.argv[1])
 from provider_stub import ProviderStub, status
 from portkey import AuthenticationError, Config, LLMOptions, Portkey
-from portkey.api_resources.sync_client import shared_requestor
 from portkey.api_resources.transport import RetryPolicy
 
-shared_requestor().retry_policy = RetryPolicy(initial_delay=0.01)
+_quick, _delay = RetryPolicy(initial_delay=0.01), RetryPolicy.delay
+RetryPolicy.delay = lambda self, attempt, exc: _delay(_quick, attempt, exc)
 keys = sys.argv[3:]
 with ProviderStub() as stub:
     body = {"error": {"message": "Incorrect API key provided: " + " ".join(keys)}}
@@ -442,6 +442,6 @@ def test_module_api_keeps_verification_on(stub: ProviderStub) -> None:
     config = Config(mode="single", llms=[provider_llm(stub)])
     response = portkey.ChatCompletions.create(config=config, model="m", messages=HI)
     assert response.choices[0].message.content == answer_text("default")
-    from portkey.legacy import _options
+    from portkey.legacy import _options, _settings
 
-    assert _options(config).verify is True
+    assert _options(config, _settings(config)).verify is True

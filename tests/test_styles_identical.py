@@ -18,9 +18,21 @@ API_KEY = "pk-identical-0001"
 Wire = Tuple[str, str, str, List[Tuple[str, str]], bytes]
 
 
+#: Headers whose value is new for every call (the call's id); compared by presence only.
+PER_CALL = {"idempotency-key", "x-portkey-trace-id"}
+
+
 def wire(record: RecordedRequest) -> Wire:
-    """Everything a request carried: method, path, query, every header in order, the body."""
-    return (record.method, record.path, record.query, list(record.headers.items()), record.body)
+    """Everything a request carried: method, path, query, every header in order, the body.
+
+    A call's own id (its idempotency key, and its trace id when none was set) differs from
+    call to call by design, so those values are replaced by a placeholder.
+    """
+    headers = [
+        (name, "<per-call id>" if name.lower() in PER_CALL and len(value) == 32 else value)
+        for name, value in record.headers.items()
+    ]
+    return (record.method, record.path, record.query, headers, record.body)
 
 
 def configs(stub: ProviderStub) -> List[Any]:

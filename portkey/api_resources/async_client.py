@@ -1,4 +1,5 @@
-"""The asynchronous API client: a :class:`BaseClient` bound to a shared :class:`AsyncRequestor`."""
+"""The asynchronous API client: a :class:`BaseClient` bound to the :class:`AsyncRequestor` it owns
+(or borrows, for a copy made by ``with_options``)."""
 
 from typing import Any, Mapping, Optional, Type, TypeVar, Union
 
@@ -11,23 +12,24 @@ from .transport import FileSpec
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
 
-_shared_requestor: Optional[AsyncRequestor] = None
-
-
-def shared_async_requestor() -> AsyncRequestor:
-    """The process-wide async requestor: one pooled session per event loop."""
-    global _shared_requestor
-    if _shared_requestor is None:
-        _shared_requestor = AsyncRequestor()
-    return _shared_requestor
-
 
 class AsyncAPIClient(BaseClient):
-    """Sends calls for the async resources."""
+    """Sends calls for the async resources.
 
-    def __init__(self, options: ClientOptions, requestor: Optional[AsyncRequestor] = None) -> None:
+    A client made with no ``requestor`` owns a new one (one pooled session per event loop it
+    is used on) and closes it in :meth:`close`; a client given one borrows it.
+    """
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        requestor: Optional[AsyncRequestor] = None,
+        *,
+        http_client: Optional[Any] = None,
+    ) -> None:
         super().__init__(options)
-        self._requestor = requestor or shared_async_requestor()
+        self._owns_requestor = requestor is None
+        self._requestor = requestor or AsyncRequestor(http_client=http_client)
 
     async def request(
         self,
@@ -72,9 +74,17 @@ class AsyncAPIClient(BaseClient):
         )
         return await self._requestor.request_bytes(spec)
 
+    @property
+    def requestor(self) -> AsyncRequestor:
+        """The transport this client sends through (shared with its ``with_options`` copies)."""
+        return self._requestor
+
     async def close(self) -> None:
-        """Close the running event loop's pooled session."""
-        await self._requestor.aclose()
+        """Close this client's session on the running loop (and those of loops already
+        closed). A ``with_options`` copy borrows its parent's sessions, so closing the copy
+        closes nothing; a user's ``http_client`` stays open."""
+        if self._owns_requestor:
+            await self._requestor.aclose()
 
     async def websocket(
         self,

@@ -1,14 +1,14 @@
 """``AsyncPortkey``: the asynchronous client style (``await client.chat.completions.create``)."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
 
 from .async_client import AsyncAPIClient
 from .async_requestor import AsyncRequestor
 from .base_client import ClientOptions
-from .client_params import ClientParams, options_from_params, options_with
+from .client_params import ClientParams, options_from_params, options_with, split_http_client
 from .resources.chat import AsyncChat, AsyncChatCompletions
 from .resources.completions import AsyncCompletions
 from .resources.embeddings import AsyncEmbeddings
@@ -31,19 +31,30 @@ class AsyncPortkey(AsyncAPIClient):
     """
 
     def __init__(self, **params: Unpack[ClientParams]) -> None:
-        super().__init__(options_from_params(params))
+        options, http_client = split_http_client(params)
+        super().__init__(options_from_params(options), http_client=http_client)
 
     @classmethod
-    def _from_options(
-        cls, options: ClientOptions, requestor: Optional[AsyncRequestor]
-    ) -> "AsyncPortkey":
+    def _from_options(cls, options: ClientOptions, requestor: AsyncRequestor) -> "AsyncPortkey":
         client = cls.__new__(cls)
         AsyncAPIClient.__init__(client, options, requestor)
         return client
 
     def with_options(self, **overrides: Unpack[ClientParams]) -> "AsyncPortkey":
-        """A client with some parameters changed, sharing this one's connection pool."""
-        return self._from_options(options_with(self._options, overrides), self._requestor)
+        """A client with some parameters changed, sharing this one's connection pool.
+
+        The copy borrows this client's connections: closing the copy closes nothing, closing
+        this client closes them for both. ``http_client=`` gives the copy your own instead.
+
+        >>> traced = client.with_options(trace_id="t1", metadata={"_user": "u1"})
+        """
+        changes, http_client = split_http_client(overrides)
+        requestor = (
+            self._requestor
+            if http_client is None
+            else AsyncRequestor(self._requestor.retry_policy, http_client=http_client)
+        )
+        return self._from_options(options_with(self._options, changes), requestor)
 
     copy = with_options
 

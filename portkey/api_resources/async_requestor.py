@@ -1,32 +1,51 @@
-"""The asynchronous transport on aiohttp: one pooled session per event loop.
+"""The asynchronous transport on aiohttp: one client's pooled sessions, one per event loop.
 
 Imported only when async is used, so ``import portkey`` does not pay for aiohttp.
 
-A session belongs to the loop that created it. Each loop gets its own, reused by every call
-made on that loop; a new loop (another ``asyncio.run``) gets a new one. The session is closed
-when its loop shuts down: ``asyncio.run`` and pytest-asyncio finalize a loop's asynchronous
-generators before closing it, so a suspended generator per session is a dependable hook to
-close the session there. Nothing is closed from ``__del__``. ``aclose()`` closes it earlier.
+Each client owns its requestor, and the requestor owns its sessions. An aiohttp session belongs
+to the loop it was created on, so a client used on several loops (another ``asyncio.run``, a
+notebook's loop and a worker thread's) has one session per loop, created on first use there.
+
+A session is closed by :meth:`AsyncRequestor.aclose` (the client's ``close()``), or when its
+loop ends: loops that finalize their asynchronous generators before closing (``asyncio.run``,
+pytest-asyncio, anything calling ``loop.shutdown_asyncgens()``) close it cleanly through a
+suspended generator; for a loop closed without that, the session is released when the loop
+discards its pending callbacks at ``close()``, which drops the one timer that keeps the
+session's record alive. Nothing is closed from ``__del__``. In a forked child every inherited
+session is dropped unused. A session the user hands in (``http_client=``) is used as it is and
+never closed.
 """
 
 import asyncio
-import os
-from typing import AsyncIterator, Awaitable, Callable, Dict, Optional, Tuple, Type, TypeVar
+import contextlib
+import weakref
+from typing import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Dict,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+)
 
 import aiohttp
-from aiohttp.helpers import get_env_proxy_for_url
-from yarl import URL
 
+from . import forks
+from .constants import MAX_ERROR_BODY_BYTES
 from .exceptions import APIConnectionError, APITimeoutError, TLSError
+from .proxies import EnvProxies
 from .responses import APIResponse, BinaryResponse, parse_response
 from .streaming import AsyncStream
 from .transport import (
+    Attempts,
     RequestSpec,
     RetryPolicy,
     connection_error_message,
     invalid_body_error,
-    log_retry,
     lower_headers,
+    redirect_error,
     status_error,
 )
 
@@ -34,113 +53,154 @@ ResponseT = TypeVar("ResponseT", bound=APIResponse)
 T = TypeVar("T")
 
 _Raw = Tuple[int, Dict[str, str], bytes]
-_Proxy = Tuple[Optional[URL], Optional[aiohttp.BasicAuth]]
 _TIMEOUTS: Dict[Tuple[Optional[float], bool], aiohttp.ClientTimeout] = {}
 
-#: The variables that decide which env proxy, if any, an http(s) URL goes through.
-_PROXY_ENV_VARS = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
-
-# os.environ.get costs microseconds for an unset variable (it raises and catches KeyError
-# inside), and these are read on every request. CPython's os.environ keeps its values in a
-# plain dict under encoded keys: read that when it is there, os.environ.get otherwise.
-_environ_data = getattr(os.environ, "_data", None)
-_encodekey = getattr(os.environ, "encodekey", None)
-_PROXY_ENV_KEYS = (
-    tuple(_encodekey(name) for name in _PROXY_ENV_VARS)
-    if isinstance(_environ_data, dict) and _encodekey is not None
-    else ()
-)
+#: Seconds between re-arming a loop's keep-alive timer; any long interval serves.
+_KEEPALIVE_INTERVAL = 86400.0
 
 
-def _proxy_env() -> Tuple[object, ...]:
-    """The proxy variables' values now (raw), to notice a change."""
-    if _PROXY_ENV_KEYS:
-        get = _environ_data.get  # type: ignore[union-attr]
-        return tuple([get(key) for key in _PROXY_ENV_KEYS])
-    return tuple([os.environ.get(name) for name in _PROXY_ENV_VARS])
+def _close_now(session: aiohttp.ClientSession) -> None:
+    """Close ``session`` without a running loop (its own loop has closed).
+
+    aiohttp closes a connector whose loop is closed without waiting for anything, so its
+    ``close()`` coroutine finishes in one step; were it ever to suspend, the session is
+    detached instead, which marks it closed.
+    """
+    if session.closed:
+        return
+    closing = session.close()
+    try:
+        closing.send(None)
+    except StopIteration:
+        return
+    except RuntimeError:
+        pass
+    closing.close()
+    session.detach()
 
 
-class _EnvProxies:
-    """The proxy for a URL as aiohttp's ``trust_env=True`` picks it (HTTP(S)_PROXY, NO_PROXY),
-    at a fraction of the cost.
+class _LoopSession:
+    """One loop's session, and what closes it when that loop ends.
 
-    With ``trust_env=True`` aiohttp reads the proxy settings and ``~/.netrc`` in a worker
-    thread on every request: two thread-pool round trips that, on loopback, doubled the time
-    of a call. Here the answer of the same function aiohttp uses is kept per URL and worked
-    out again whenever one of the proxy variables changes. Unlike ``trust_env=True``, no
-    ``~/.netrc`` credentials are sent to the gateway (the SDK authenticates with headers; a
-    netrc entry for the gateway's host would even clash with an ``Authorization`` header).
+    The loop keeps this record alive through a pending timer; the requestor only holds it
+    weakly. When the loop is closed, it discards the timer, the record goes, and its finalizer
+    closes the session.
     """
 
-    def __init__(self) -> None:
-        self._env: Tuple[object, ...] = ()
-        self._by_url: Dict[str, _Proxy] = {}
+    def __init__(self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession) -> None:
+        self.loop_ref = weakref.ref(loop)
+        self.session = session
+        self.generation = forks.generation()
+        self._closer: Optional[AsyncIterator[None]] = None
+        self._timer = loop.call_later(_KEEPALIVE_INTERVAL, self._rearm)
+        weakref.finalize(self, _close_now, session)
 
-    def for_url(self, url: str) -> _Proxy:
-        """``(proxy, proxy_auth)`` for ``url``; ``(None, None)`` to connect directly."""
-        env = _proxy_env()
-        if env != self._env:
-            self._env = env
-            self._by_url.clear()
-        proxy = self._by_url.get(url)
-        if proxy is None:
-            try:
-                proxy = get_env_proxy_for_url(URL(url))
-            except LookupError:
-                proxy = (None, None)
-            if len(self._by_url) >= 256:  # URLs with ids in their paths: keep it bounded
-                self._by_url.clear()
-            self._by_url[url] = proxy
-        return proxy
+    def _rearm(self) -> None:
+        loop = self.loop_ref()
+        if loop is not None and not loop.is_closed():
+            self._timer = loop.call_later(_KEEPALIVE_INTERVAL, self._rearm)
+
+    async def watch_shutdown(self) -> None:
+        """Close the session cleanly when the loop finalizes its asynchronous generators."""
+        self._closer = _close_at_shutdown(self.session)
+        await self._closer.__anext__()
+
+    async def aclose(self) -> None:
+        """Close the session now (on its own, running loop)."""
+        self._timer.cancel()
+        await self.session.close()
+        if self._closer is not None:
+            with contextlib.suppress(RuntimeError, StopAsyncIteration):
+                await self._closer.aclose()  # type: ignore[attr-defined]
+
+
+async def _close_at_shutdown(session: aiohttp.ClientSession) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await session.close()
 
 
 class AsyncRequestor:
-    """Sends :class:`RequestSpec` requests with aiohttp; shared by every async client."""
+    """Sends :class:`RequestSpec` requests with aiohttp for one client and its copies."""
 
-    def __init__(self, retry_policy: Optional[RetryPolicy] = None, pool_size: int = 100) -> None:
+    def __init__(
+        self,
+        retry_policy: Optional[RetryPolicy] = None,
+        *,
+        http_client: Optional[aiohttp.ClientSession] = None,
+        pool_size: int = 100,
+    ) -> None:
+        if http_client is not None and not isinstance(http_client, aiohttp.ClientSession):
+            raise TypeError(
+                "http_client of AsyncPortkey must be an aiohttp.ClientSession; got "
+                f"{type(http_client).__name__} (Portkey takes a requests.Session)"
+            )
         self.retry_policy = retry_policy or RetryPolicy()
         self._pool_size = pool_size
-        self._sessions: Dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
-        self._closers: Dict[asyncio.AbstractEventLoop, AsyncIterator[None]] = {}
-        self._proxies = _EnvProxies()
+        self._user_session = http_client
+        self._sessions: weakref.WeakValueDictionary[int, _LoopSession] = (
+            weakref.WeakValueDictionary()
+        )
+        self._proxies: Optional[EnvProxies] = None
 
-    async def _session(self) -> aiohttp.ClientSession:
+    @property
+    def owns_session(self) -> bool:
+        """Whether sessions are the SDK's own (``False`` for one passed as ``http_client``)."""
+        return self._user_session is None
+
+    @property
+    def open_sessions(self) -> int:
+        """How many of this requestor's own sessions are open (one per live loop at most)."""
+        return sum(1 for record in list(self._sessions.values()) if not record.session.closed)
+
+    async def session(self) -> aiohttp.ClientSession:
+        """The running loop's session: the user's, or this requestor's own for this loop."""
+        if self._user_session is not None:
+            return self._user_session
         loop = asyncio.get_running_loop()
-        session = self._sessions.get(loop)
-        if session is None or session.closed:
-            session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
-                # Env proxies are honoured, but through _EnvProxies rather than trust_env=True,
-                # which costs two thread-pool round trips per request (see _EnvProxies).
-                trust_env=False,
-                auto_decompress=True,
-            )
-            self._sessions[loop] = session
-            closer = self._close_at_shutdown(loop, session)
-            await closer.__anext__()
-            self._closers[loop] = closer
+        record = self._sessions.get(id(loop))
+        if (
+            record is not None
+            and record.loop_ref() is loop
+            and not record.session.closed
+            and record.generation == forks.generation()
+        ):
+            return record.session
+        return await self._open(loop)
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        self._proxies = EnvProxies()  # the environment is read once per pool (see proxies.py)
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._pool_size),
+            # Proxies come from EnvProxies (the same rules as the sync transport, ALL_PROXY
+            # included); trust_env=True would also send ~/.netrc credentials to the gateway.
+            trust_env=False,
+            auto_decompress=True,
+        )
+        record = _LoopSession(loop, session)
+        await record.watch_shutdown()
+        self._sessions[id(loop)] = record
         return session
 
-    async def _close_at_shutdown(
-        self, loop: asyncio.AbstractEventLoop, session: aiohttp.ClientSession
-    ) -> AsyncIterator[None]:
-        try:
-            yield
-        finally:
-            if self._sessions.get(loop) is session:
-                del self._sessions[loop]
-                self._closers.pop(loop, None)
-            await session.close()
-
     async def aclose(self) -> None:
-        """Close the running loop's session and its connections."""
+        """Close this requestor's session on the running loop, and release the sessions of
+        loops that have closed (a user's ``http_client`` is left open)."""
         loop = asyncio.get_running_loop()
-        session = self._sessions.pop(loop, None)
-        closer = self._closers.pop(loop, None)
-        if session is not None:
-            await session.close()
-        if closer is not None:
-            await closer.aclose()  # type: ignore[attr-defined]
+        for key, record in list(self._sessions.items()):
+            owner = record.loop_ref()
+            if owner is loop:
+                self._sessions.pop(key, None)
+                await record.aclose()
+            elif owner is None or owner.is_closed():
+                self._sessions.pop(key, None)
+                _close_now(record.session)
+
+    async def websocket(self, spec: RequestSpec) -> "WebSocketConnection":
+        """Open a websocket to ``spec.url`` on the running loop's session."""
+        session = await self.session()
+        proxy = self._proxies.for_url(spec.url) if self._proxies is not None else None
+        return await _open_websocket(session, proxy, spec)
 
     # ---- public entry points -----------------------------------------------------------
 
@@ -180,23 +240,12 @@ class AsyncRequestor:
         except Exception as exc:
             if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
                 raise
-            first_failure: Optional[Exception] = exc
-        from tenacity import AsyncRetrying, stop_after_attempt  # on the first retry, as in sync
+            attempts = Attempts(spec, exc)
+        from tenacity import AsyncRetrying
 
-        policy = self.retry_policy
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(spec.max_retries + 1),
-            wait=policy.tenacity_wait,
-            retry=policy.tenacity_retry,
-            before_sleep=log_retry,
-            reraise=True,
-        )
-        async for attempt in retrying:
+        async for attempt in AsyncRetrying(**attempts.tenacity_settings(self.retry_policy)):
             with attempt:
-                if first_failure is not None:
-                    failure, first_failure = first_failure, None
-                    raise failure
-                return await send(spec)
+                return await send(attempts.next_spec())
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
     def _timeout(self, spec: RequestSpec) -> aiohttp.ClientTimeout:
@@ -217,9 +266,7 @@ class AsyncRequestor:
         return timeout
 
     async def _send(self, spec: RequestSpec) -> aiohttp.ClientResponse:
-        session = self._sessions.get(asyncio.get_running_loop())
-        if session is None or session.closed:  # awaiting _session() always costs a coroutine
-            session = await self._session()
+        session = await self.session()
         data: object = spec.body
         if spec.files is not None:
             form = aiohttp.FormData()
@@ -228,7 +275,7 @@ class AsyncRequestor:
             for name, (filename, content, content_type) in spec.files.items():
                 form.add_field(name, content, filename=filename, content_type=content_type)
             data = form
-        proxy, proxy_auth = self._proxies.for_url(spec.url)
+        proxy = self._proxies.for_url(spec.url) if self._proxies is not None else None
         try:
             response = await session.request(
                 spec.method,
@@ -239,24 +286,28 @@ class AsyncRequestor:
                 timeout=self._timeout(spec),
                 ssl=spec.verify,
                 proxy=proxy,
-                proxy_auth=proxy_auth,
+                # A redirect would carry the x-portkey-* credentials to wherever it points
+                # (aiohttp strips only Authorization) and may turn a POST into a GET.
+                allow_redirects=False,
             )
         except asyncio.TimeoutError as exc:
             raise APITimeoutError(connection_error_message(spec, exc)) from None
         except aiohttp.ClientSSLError as exc:
             raise TLSError(connection_error_message(spec, exc)) from None
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, OSError) as exc:
             raise APIConnectionError(connection_error_message(spec, exc)) from None
-        if response.status >= 400:
+        status = response.status
+        if status >= 300:
+            headers = lower_headers(response.headers)
             try:
-                content = await response.read()
-            except (aiohttp.ClientError, asyncio.TimeoutError):
+                content = await response.content.read(MAX_ERROR_BODY_BYTES)
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
                 content = b""
             finally:
-                response.release()
-            raise status_error(
-                response.status, lower_headers(response.headers), content, spec.secrets
-            )
+                response.close()  # any rest of the body is not read: drop the connection
+            if status < 400:
+                raise redirect_error(status, headers, content, spec)
+            raise status_error(status, headers, content, spec.secrets)
         return response
 
     async def _send_and_read(self, spec: RequestSpec) -> _Raw:
@@ -265,7 +316,7 @@ class AsyncRequestor:
             content = await response.read()
         except asyncio.TimeoutError as exc:
             raise APITimeoutError(connection_error_message(spec, exc)) from None
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, OSError) as exc:
             raise APIConnectionError(connection_error_message(spec, exc)) from None
         finally:
             response.release()
@@ -280,7 +331,7 @@ class AsyncRequestor:
         except asyncio.TimeoutError as exc:
             response.close()
             raise APITimeoutError(connection_error_message(spec, exc)) from None
-        except aiohttp.ClientError as exc:
+        except (aiohttp.ClientError, OSError) as exc:
             response.close()
             raise APIConnectionError(connection_error_message(spec, exc)) from None
 
@@ -329,8 +380,12 @@ class WebSocketConnection:
 
 async def open_websocket(requestor: AsyncRequestor, spec: RequestSpec) -> WebSocketConnection:
     """Open a websocket to ``spec.url`` with ``spec``'s headers, query and timeout."""
-    session = await requestor._session()
-    proxy, proxy_auth = requestor._proxies.for_url(spec.url)  # the session does not trust env
+    return await requestor.websocket(spec)
+
+
+async def _open_websocket(
+    session: aiohttp.ClientSession, proxy: Optional[str], spec: RequestSpec
+) -> WebSocketConnection:
     try:
         socket = await asyncio.wait_for(
             session.ws_connect(
@@ -339,7 +394,6 @@ async def open_websocket(requestor: AsyncRequestor, spec: RequestSpec) -> WebSoc
                 params=spec.params,
                 ssl=spec.verify,
                 proxy=proxy,
-                proxy_auth=proxy_auth,
             ),
             timeout=spec.timeout,
         )

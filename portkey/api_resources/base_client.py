@@ -28,13 +28,17 @@ from .constants import (
     DEFAULT_BASE_URL,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    IDEMPOTENCY_KEY_HEADER,
     LEGACY_PROXY_ENV,
+    RETRY_COUNT_HEADER,
+    TRACE_ID_REQUEST_HEADER,
 )
 from .exceptions import InvalidRequestError, MissingAPIKeyError
 from .headers import HEADER_OPTIONS, config_header_value, encode_header_value, portkey_headers
 from .logs import get_logger
 from .responses import APIResponse, BinaryResponse
-from .transport import DEFAULT_HEADERS, JSON_CONTENT_TYPE, FileSpec, RequestSpec
+from .secrets import url_credentials, url_without_credentials
+from .transport import DEFAULT_HEADERS, JSON_CONTENT_TYPE, FileSpec, RequestSpec, new_call_id
 
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 
@@ -179,12 +183,14 @@ class ClientOptions:
         self.base_url = _check_base_url(base_url)
         self.verify = check_verify(verify, self.base_url)
         if not verify:
-            get_logger().warning("TLS certificate verification is off for %s", self.base_url)
+            get_logger().warning(
+                "TLS certificate verification is off for %s", url_without_credentials(base_url)
+            )
         self.portkey_options = {k: v for k, v in portkey_options.items() if v is not None}
         self.default_headers = dict(default_headers or {})
         self.default_mode = default_mode
         self.headers = self._build_headers()
-        self.secrets = _secrets_of(self.headers)
+        self.secrets = _secrets_of(self.headers) + url_credentials(self.base_url)
         # The headers of a call with a JSON body, merged once rather than on every call.
         self.json_headers = {**self.headers, **JSON_CONTENT_TYPE}
 
@@ -372,18 +378,26 @@ class BaseClient:
         stream: bool = False,
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> RequestSpec:
-        """The request for one call: client headers, the call's additions, encoded body."""
+        """The request for one call: client headers, the call's additions, encoded body.
+
+        Each call gets an id, sent as its idempotency key (and as its trace id when none is
+        set), which every retry of the call repeats, with ``x-portkey-retry-count`` 0 here.
+        """
         options = self._options
         options.require_api_key()
-        headers = options.headers
-        if files is None and body is not None:
-            headers = options.json_headers
+        call_id = new_call_id()
+        headers = {
+            **(options.json_headers if files is None and body is not None else options.headers),
+            IDEMPOTENCY_KEY_HEADER: call_id,
+            RETRY_COUNT_HEADER: "0",
+        }
         if stream:
-            headers = {**headers, "Accept": "text/event-stream"}
+            headers["Accept"] = "text/event-stream"
         if request_options.extra_headers:
-            headers = {**headers}
             for name, value in request_options.extra_headers.items():
                 headers[name] = encode_header_value(name, value)
+        if TRACE_ID_REQUEST_HEADER not in headers:
+            headers[TRACE_ID_REQUEST_HEADER] = call_id
         timeout = request_options.timeout
         max_retries = request_options.max_retries
         form = None

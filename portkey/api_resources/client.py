@@ -1,12 +1,12 @@
 """``Portkey``: the synchronous client style (``client.chat.completions.create(...)``)."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
 
 from .base_client import ClientOptions
-from .client_params import ClientParams, options_from_params, options_with
+from .client_params import ClientParams, options_from_params, options_with, split_http_client
 from .requestor import SyncRequestor
 from .resources.chat import Chat, ChatCompletions
 from .resources.completions import Completions
@@ -35,10 +35,11 @@ class Portkey(SyncAPIClient):
     """
 
     def __init__(self, **params: Unpack[ClientParams]) -> None:
-        super().__init__(options_from_params(params))
+        options, http_client = split_http_client(params)
+        super().__init__(options_from_params(options), http_client=http_client)
 
     @classmethod
-    def _from_options(cls, options: ClientOptions, requestor: Optional[SyncRequestor]) -> "Portkey":
+    def _from_options(cls, options: ClientOptions, requestor: SyncRequestor) -> "Portkey":
         client = cls.__new__(cls)
         SyncAPIClient.__init__(client, options, requestor)
         return client
@@ -46,10 +47,18 @@ class Portkey(SyncAPIClient):
     def with_options(self, **overrides: Unpack[ClientParams]) -> "Portkey":
         """A client with some parameters changed, sharing this one's connection pool.
 
+        The copy borrows this client's connections: closing the copy closes nothing, closing
+        this client closes them for both. ``http_client=`` gives the copy your own instead.
+
         >>> traced = client.with_options(trace_id="t1", metadata={"_user": "u1"})
-        >>> traced.chat.completions.create(...)
         """
-        return self._from_options(options_with(self._options, overrides), self._requestor)
+        changes, http_client = split_http_client(overrides)
+        requestor = (
+            self._requestor
+            if http_client is None
+            else SyncRequestor(self._requestor.retry_policy, http_client=http_client)
+        )
+        return self._from_options(options_with(self._options, changes), requestor)
 
     copy = with_options
 

@@ -1,7 +1,7 @@
 """The parameters of ``Portkey(...)``, ``AsyncPortkey(...)`` and ``with_options(...)``, written
 once, and their resolution into :class:`ClientOptions`."""
 
-from typing import Any, Dict, List, Mapping, Optional, TypedDict, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, TypedDict, Union
 
 from .base_client import (
     NOT_GIVEN,
@@ -71,9 +71,21 @@ class ClientParams(TypedDict, total=False):
     """TLS certificate verification (default True). ``False`` is accepted only for a
     self-hosted ``base_url``, e.g. one with a self-signed certificate; never for the hosted
     gateway."""
+    http_client: Any
+    """Your own HTTP client: a ``requests.Session`` for ``Portkey``, an
+    ``aiohttp.ClientSession`` for ``AsyncPortkey`` (custom CA or mTLS, proxies, connection
+    limits, instrumentation). Used as it is; never closed or replaced by the SDK."""
 
 
-_CLIENT_FIELDS = ("api_key", "base_url", "timeout", "max_retries", "default_headers", "verify")
+_CLIENT_FIELDS = (
+    "api_key",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "default_headers",
+    "verify",
+    "http_client",
+)
 KNOWN_PARAMS = frozenset(_CLIENT_FIELDS) | frozenset(HEADER_OPTIONS)
 
 
@@ -89,7 +101,11 @@ def check_param_names(params: Mapping[str, Any]) -> None:
 
 
 def options_from_params(params: Mapping[str, Any]) -> ClientOptions:
-    """Resolve constructor parameters (with env defaults) into :class:`ClientOptions`."""
+    """Resolve constructor parameters (with env defaults) into :class:`ClientOptions`.
+
+    ``http_client`` is not an option of the requests but of the transport: the client takes
+    it (see :func:`split_http_client`).
+    """
     check_param_names(params)
     portkey_options: Dict[str, Any] = {
         name: value for name, value in params.items() if name in HEADER_OPTIONS
@@ -112,3 +128,9 @@ def options_with(options: ClientOptions, overrides: Mapping[str, Any]) -> Client
     """``options`` with ``overrides`` applied (for ``with_options``)."""
     check_param_names(overrides)
     return options.replace(**overrides)
+
+
+def split_http_client(params: Mapping[str, Any]) -> Tuple[Dict[str, Any], Any]:
+    """The parameters without ``http_client``, and ``http_client`` (``None`` when not given)."""
+    rest = dict(params)
+    return rest, rest.pop("http_client", None)

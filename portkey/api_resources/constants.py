@@ -20,10 +20,18 @@ MAX_RETRY_AFTER_SECONDS = 60.0
 INITIAL_RETRY_DELAY_SECONDS = 0.5
 MAX_RETRY_DELAY_SECONDS = 8.0
 RETRYABLE_STATUS_CODES: FrozenSet[int] = frozenset({408, 409, 429})
+#: Bytes of an error body an exception keeps (and the most that is read of one).
+MAX_ERROR_BODY_BYTES = 64 * 1024
 
 HEADER_PREFIX = "x-portkey-"
 API_KEY_HEADER = "x-portkey-api-key"
 CONFIG_HEADER = "x-portkey-config"
+#: The same value on every attempt of one logical call, so a replay can be told from a new call.
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+#: 0 on a call's first attempt, then 1, 2, ... on the SDK's retries of it.
+RETRY_COUNT_HEADER = "x-portkey-retry-count"
+#: The request header that groups requests in Portkey's logs (see TRACE_ID_HEADER).
+TRACE_ID_REQUEST_HEADER = "x-portkey-trace-id"
 
 # Response headers the gateway adds (see GatewayInfo).
 LAST_USED_OPTION_INDEX_HEADER = "x-portkey-last-used-option-index"

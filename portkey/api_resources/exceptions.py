@@ -13,6 +13,7 @@
         │   └── StreamInterruptedError
         ├── APIResponseValidationError
         └── APIStatusError (carries status_code, body, headers)
+            ├── RedirectError (3xx: never followed; carries location)
             ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
             ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
             └── RateLimitError (429), InternalServerError (>= 500)
@@ -110,6 +111,25 @@ class APIStatusError(APIError):
 
     def __str__(self) -> str:
         return f"{self.status_code}: {self.message}"
+
+
+class RedirectError(APIStatusError):
+    """3xx: the gateway address redirects elsewhere. API calls never follow a redirect: it
+    would carry the Portkey and provider keys (sent as headers) to another address, and a
+    302/303 would silently turn the POST into a GET. ``location`` is where it pointed (with any
+    user:password removed); set ``base_url`` to the address that answers."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        body: Any = None,
+        headers: Optional[Mapping[str, str]] = None,
+        location: Optional[str] = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, body=body, headers=headers)
+        self.location = location
 
 
 class BadRequestError(APIStatusError):

@@ -46,6 +46,10 @@ HEADER_OPTIONS: Tuple[str, ...] = (
 
 ConfigValue = Union[Config, Mapping[str, Any], str]
 
+#: Characters no header value may hold: CR and LF (they end the header: injection), NUL and
+#: the other control characters. Tab is allowed inside a value.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
 
 def header_name(option: str) -> str:
     """The header an option travels in: ``trace_id`` -> ``x-portkey-trace-id``."""
@@ -141,10 +145,22 @@ def encode_header_value(option: str, value: Any) -> str:
         raise InvalidRequestError(
             f"{option} must be a string; got {type(value).__name__}", field=option
         )
-    if any(ch in text for ch in "\r\n\0"):
+    if not text:
         raise InvalidHeaderValueError(
-            f"{option} contains a line break or NUL character, which cannot go in an HTTP "
-            "header; remove it",
+            f"{option} is empty; give it a value or leave it out", field=option
+        )
+    if text != text.strip():
+        # HTTP drops such whitespace, so the server would see another value than given (and a
+        # line break would end the header). Often a key read from a file with its newline.
+        raise InvalidHeaderValueError(
+            f"{option} starts or ends with whitespace or a line break, which an HTTP header "
+            "cannot carry; strip it (e.g. a key read from a file keeps its trailing newline)",
+            field=option,
+        )
+    if _CONTROL.search(text):
+        raise InvalidHeaderValueError(
+            f"{option} contains a line break, NUL or other control character, which cannot go "
+            "in an HTTP header; remove it",
             field=option,
         )
     if not text.isascii():

@@ -1,6 +1,6 @@
 """Masking of credentials, so that no key reaches a repr, a log line or an exception message."""
 
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Tuple
 
 
 def mask_secret(value: Optional[str]) -> str:
@@ -39,3 +39,25 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret and len(secret) >= 4 and secret in text:
             text = text.replace(secret, mask_secret(secret))
     return text
+
+
+def url_without_credentials(url: str) -> str:
+    """``url`` with any ``user:password@`` removed, for messages and logs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return url
+    return f"{scheme}://{authority.rsplit('@', 1)[1]}{slash}{path}"
+
+
+def url_credentials(url: str) -> Tuple[str, ...]:
+    """The password (and user name) a URL carries, to be masked wherever the URL appears."""
+    _, sep, rest = url.partition("://")
+    authority = rest.partition("/")[0]
+    if not sep or "@" not in authority:
+        return ()
+    userinfo = authority.rsplit("@", 1)[0]
+    password = userinfo.partition(":")[2]
+    return tuple(part for part in (password, userinfo) if part and len(part) >= 4)

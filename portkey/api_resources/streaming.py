@@ -270,7 +270,8 @@ class Stream(Generic[ChunkT]):
                     for event in parser.decoder.feed(data):
                         chunk = parser.parse(event)
                         if chunk is None:
-                            self._drain()
+                            # The answer is complete: stop now. Waiting for the body to end
+                            # would hang on a server that keeps the connection open.
                             return
                         yield chunk
                 for event in parser.decoder.flush():
@@ -283,11 +284,6 @@ class Stream(Generic[ChunkT]):
             parser.check_complete()
         finally:
             self.close()
-
-    def _drain(self) -> None:
-        # Reading the rest lets the connection go back to the pool instead of being dropped.
-        for _ in self._body:
-            pass
 
     def close(self) -> None:
         """Release the connection. Safe to call more than once."""
@@ -345,9 +341,7 @@ class AsyncStream(Generic[ChunkT]):
                     for event in parser.decoder.feed(data):
                         chunk = parser.parse(event)
                         if chunk is None:
-                            async for _ in self._body:
-                                pass
-                            return
+                            return  # complete: never wait on the server after [DONE]
                         yield chunk
                 for event in parser.decoder.flush():
                     chunk = parser.parse(event)

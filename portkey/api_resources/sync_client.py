@@ -1,4 +1,5 @@
-"""The synchronous API client: a :class:`BaseClient` bound to a shared :class:`SyncRequestor`."""
+"""The synchronous API client: a :class:`BaseClient` bound to the :class:`SyncRequestor` it owns
+(or borrows, for a copy made by ``with_options``)."""
 
 from typing import Any, Literal, Mapping, Optional, Type, TypeVar, Union, overload
 
@@ -11,23 +12,24 @@ from .transport import FileSpec
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
 
-_shared_requestor: Optional[SyncRequestor] = None
-
-
-def shared_requestor() -> SyncRequestor:
-    """The process-wide sync requestor, so every client shares one pool per thread."""
-    global _shared_requestor
-    if _shared_requestor is None:
-        _shared_requestor = SyncRequestor()
-    return _shared_requestor
-
 
 class SyncAPIClient(BaseClient):
-    """Sends calls for the sync resources."""
+    """Sends calls for the sync resources.
 
-    def __init__(self, options: ClientOptions, requestor: Optional[SyncRequestor] = None) -> None:
+    A client made with no ``requestor`` owns a new one (and its connection pool) and closes it
+    in :meth:`close`; a client given one borrows it and never closes it.
+    """
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        requestor: Optional[SyncRequestor] = None,
+        *,
+        http_client: Optional[Any] = None,
+    ) -> None:
         super().__init__(options)
-        self._requestor = requestor or shared_requestor()
+        self._owns_requestor = requestor is None
+        self._requestor = requestor or SyncRequestor(http_client=http_client)
 
     @overload
     def request(
@@ -102,6 +104,13 @@ class SyncAPIClient(BaseClient):
         )
         return self._requestor.request_bytes(spec)
 
+    @property
+    def requestor(self) -> SyncRequestor:
+        """The transport this client sends through (shared with its ``with_options`` copies)."""
+        return self._requestor
+
     def close(self) -> None:
-        """Close this thread's pooled connections."""
-        self._requestor.close()
+        """Close this client's connections. A copy made by ``with_options`` borrows its
+        parent's, so closing the copy closes nothing; a user's ``http_client`` stays open."""
+        if self._owns_requestor:
+            self._requestor.close()

@@ -1,24 +1,29 @@
 """What the sync and async requestors share: the request description, the retry policy and
 the mapping of HTTP failures to exceptions. Pure code: no sockets, no requests, no aiohttp."""
 
+import os
 import platform
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from time import time
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
+from urllib.parse import urljoin
 
 from ..version import VERSION
 from .constants import (
     INITIAL_RETRY_DELAY_SECONDS,
+    MAX_ERROR_BODY_BYTES,
     MAX_RETRY_AFTER_SECONDS,
     MAX_RETRY_DELAY_SECONDS,
+    RETRY_COUNT_HEADER,
     RETRYABLE_STATUS_CODES,
 )
 from .exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
+    RedirectError,
     StreamInterruptedError,
     TLSError,
     error_message,
@@ -26,7 +31,7 @@ from .exceptions import (
     status_error_class,
 )
 from .logs import get_logger
-from .secrets import redact, redact_json
+from .secrets import redact, redact_json, url_without_credentials
 
 if TYPE_CHECKING:  # tenacity is imported only once a call fails and is retried (see requestor)
     from tenacity import RetryCallState
@@ -150,15 +155,86 @@ def retry_after_seconds(headers: Mapping[str, str]) -> Optional[float]:
         return None
 
 
+def new_call_id() -> str:
+    """A fresh id for one logical call (its idempotency key, and its trace id if none is set)."""
+    return os.urandom(16).hex()
+
+
+class Attempts:
+    """The attempts of one logical call after its first failed: what tenacity needs, and the
+    request of each retry.
+
+    Every attempt carries the call's idempotency key and trace id unchanged (set once, when the
+    request was built) and its own ``x-portkey-retry-count``, so a server and its logs can tell
+    a replay from a new call.
+    """
+
+    def __init__(self, spec: RequestSpec, first_failure: Exception) -> None:
+        self.spec = spec
+        self.retries = 0
+        self._first_failure: Optional[Exception] = first_failure
+
+    def tenacity_settings(self, policy: RetryPolicy) -> Dict[str, Any]:
+        """Keyword arguments for ``tenacity.Retrying`` / ``AsyncRetrying``."""
+        from tenacity import stop_after_attempt
+
+        return {
+            "stop": stop_after_attempt(self.spec.max_retries + 1),
+            "wait": policy.tenacity_wait,
+            "retry": policy.tenacity_retry,
+            "before_sleep": log_retry,
+            "reraise": True,
+        }
+
+    def next_spec(self) -> RequestSpec:
+        """The request of the next attempt; on tenacity's first attempt, the failure replayed
+        (so that its waits, logs and attempt limit count the call's real first attempt)."""
+        failure, self._first_failure = self._first_failure, None
+        if failure is not None:
+            raise failure
+        self.retries += 1
+        headers = {**self.spec.headers, RETRY_COUNT_HEADER: str(self.retries)}
+        return replace(self.spec, headers=headers)
+
+
 def status_error(
     status_code: int, headers: Mapping[str, str], content: bytes, secrets: Tuple[str, ...]
 ) -> APIStatusError:
-    """The typed exception for an error response, with any echoed secret masked."""
-    body = parse_error_body(content)
+    """The typed exception for an error response, with any echoed secret masked.
+
+    The exception keeps at most ``MAX_ERROR_BODY_BYTES`` of the body: a huge (or decompressed
+    bomb) error body is not held in memory for as long as the exception lives.
+    """
+    body = parse_error_body(content[:MAX_ERROR_BODY_BYTES])
     message = redact(error_message(status_code, body), secrets)
     body = redact_json(body, secrets)
+    if secrets:
+        headers = {name: redact(value, secrets) for name, value in headers.items()}
     return status_error_class(status_code)(
         message, status_code=status_code, body=body, headers=headers
+    )
+
+
+def redirect_error(
+    status_code: int, headers: Mapping[str, str], content: bytes, spec: RequestSpec
+) -> RedirectError:
+    """The error for a 3xx answer: API calls never follow redirects (see RedirectError)."""
+    location = headers.get("location")
+    target = url_without_credentials(urljoin(spec.url, location)) if location else None
+    where = f"to {target}" if target else "without a Location"
+    message = (
+        f"the gateway answered {status_code}, a redirect {where}; API calls do not follow "
+        "redirects, which would carry your Portkey and provider keys to another address and "
+        "may turn the request into a GET. Set base_url to the address that answers."
+    )
+    body = redact_json(parse_error_body(content[:MAX_ERROR_BODY_BYTES]), spec.secrets)
+    masked = {name: redact(value, spec.secrets) for name, value in headers.items()}
+    return RedirectError(
+        redact(message, spec.secrets),
+        status_code=status_code,
+        body=body,
+        headers=masked,
+        location=target,
     )
 
 
@@ -179,7 +255,17 @@ def connection_error_message(spec: RequestSpec, exc: BaseException) -> str:
     """A description of a connection failure that names the URL but no credential."""
     # asyncio's timeout carries no text of its own; say which limit was hit.
     detail = str(exc) or f"no answer within the timeout of {spec.timeout} s"
-    return redact(f"{spec.method} {spec.url} failed: {type(exc).__name__}: {detail}", spec.secrets)
+    url = url_without_credentials(spec.url)
+    return redact(f"{spec.method} {url} failed: {type(exc).__name__}: {detail}", spec.secrets)
+
+
+def timeout_message(spec: RequestSpec) -> str:
+    """The message of a call that ran past its whole-call ``timeout``."""
+    url = url_without_credentials(spec.url)
+    return redact(
+        f"{spec.method} {url} failed: the call took longer than its timeout of {spec.timeout} s",
+        spec.secrets,
+    )
 
 
 def lower_headers(headers: Mapping[str, str]) -> Dict[str, str]:
