@@ -31,11 +31,15 @@ from typing import (
     overload,
 )
 
-from ..responses import APIResponse
+from ..exceptions import InvalidRequestError
+from ..responses import APIResponse, GenericResponse
+from ..transport import FileSpec
 from .base import AsyncAPIResource, Call, SyncAPIResource
 from .crud import AsyncResource, Endpoint, SyncResource, named_args, placeholders, require_field
+from .files import file_spec
 
-ModelT = TypeVar("ModelT", bound=APIResponse)
+#: The verb's result: a response model, or :class:`BinaryResponse` for ``binary`` verbs.
+ModelT = TypeVar("ModelT")
 _READS = ("GET", "DELETE")
 
 
@@ -44,7 +48,9 @@ class Verb(Generic[ModelT]):
 
     ``action`` may hold placeholders of its own (``"metadata/{metadata_key}"``); ``required``
     names keywords a call cannot do without (refused before sending); ``binary`` returns the
-    raw bytes (:class:`BinaryResponse`); ``headers`` go with every call of this verb.
+    raw bytes (:class:`BinaryResponse`); ``headers`` go with every call of this verb; ``files``
+    names keywords sent as file parts (the call is then ``multipart/form-data``, the other
+    keywords its text fields); ``query_keys`` travel in the query of a call with a body.
     """
 
     def __init__(
@@ -57,6 +63,8 @@ class Verb(Generic[ModelT]):
         required: Tuple[str, ...] = (),
         binary: bool = False,
         headers: Optional[Mapping[str, str]] = None,
+        files: Tuple[str, ...] = (),
+        query_keys: Tuple[str, ...] = (),
         doc: str = "",
     ) -> None:
         self.method = method
@@ -66,6 +74,8 @@ class Verb(Generic[ModelT]):
         self.required = required
         self.binary = binary
         self.headers = dict(headers or {})
+        self.files = files
+        self.query_keys = query_keys
         self.doc = doc
         self.name = action or method.lower()
         self._methods: Dict[bool, Callable[..., Any]] = {}
@@ -86,20 +96,46 @@ class Verb(Generic[ModelT]):
         if self.headers:
             given["extra_headers"] = {**self.headers, **(given.get("extra_headers") or {})}
         if self.on_item:
-            for name in self.required:
-                require_field(given, name)
-            return endpoint.action_call(
-                self.method, args, self.action, given, cast_to=self.model, binary=self.binary
-            )
-        template = endpoint.path + (f"/{self.action}" if self.action else "")
-        given = named_args(args, placeholders(template), given, template)
+            path = endpoint.item_path(args, given, self.action)
+        else:
+            template = endpoint.path + (f"/{self.action}" if self.action else "")
+            given = named_args(args, placeholders(template), given, template)
+            path = endpoint.fill(template, given)
         for name in self.required:
             require_field(given, name)
-        path = endpoint.fill(template, given)
-        in_body = self.method not in _READS
         return endpoint.call(
-            self.method, path, given, cast_to=self.model, in_body=in_body, binary=self.binary
+            self.method,
+            path,
+            given,
+            # bytes are returned as they come: the model is only the declared result
+            cast_to=GenericResponse if self.binary else cast(Type[APIResponse], self.model),
+            in_body=self.method not in _READS,
+            binary=self.binary,
+            # no file given: the text fields go as JSON rather than an empty multipart form
+            files=(self._file_specs(given) or None) if self.files else None,
+            query_keys=self.query_keys,
         )
+
+    def _file_specs(self, given: Dict[str, Any]) -> Dict[str, FileSpec]:
+        """The file keywords, popped from ``given``, as multipart parts."""
+        specs: Dict[str, FileSpec] = {}
+        for name in self.files:
+            value = given.pop(name, None)
+            if isinstance(value, Mapping):
+                given[name] = value  # a reference ({"id": ...}), sent as a JSON text field
+                continue
+            if isinstance(value, list):
+                # the transport carries one part per field name
+                if len(value) != 1:
+                    raise InvalidRequestError(
+                        f"{name} takes one file per request here (zip several into one); "
+                        f"got {len(value)}",
+                        field=name,
+                    )
+                value = value[0]
+            if value is not None:
+                specs[name] = file_spec(value, field=name)
+        return specs
 
     # ---- the method ----------------------------------------------------------------------
 
