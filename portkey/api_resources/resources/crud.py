@@ -117,7 +117,7 @@ def named_args(
         raise InvalidRequestError(
             f"{where} takes {'exactly ' if exact else 'at most '}{len(names)} positional "
             f"argument(s) here ({', '.join(names) or 'none'}); got {len(args)}",
-            field=names[len(args) - 1] if exact and 0 < len(args) <= len(names) else None,
+            field=None,
         )
     given = dict(params)
     for name, value in zip(names, args):
