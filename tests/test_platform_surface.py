@@ -8,7 +8,7 @@ async. Multipart, two-step and polling verbs, and bad input, follow the table.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, AsyncIterator, Dict, List
 
 import pytest
 from platform_support import (
@@ -21,8 +21,9 @@ from platform_support import (
     resolve,
 )
 from provider_stub import DEFAULT_TARGET, ProviderStub, status
+from realtime_server import RealtimeServer
 
-from portkey import InvalidRequestError, NotFoundError
+from portkey import AsyncPortkey, InvalidRequestError, NotFoundError, Portkey
 from portkey.api_resources import platform_types as t
 from portkey.api_resources import surface_types as s
 from portkey.api_resources.platform_types import ListResponse
@@ -639,3 +640,36 @@ def test_the_verb_tables_cover_every_new_path() -> None:
                  "prompts.partials.versions.list", "beta.chatkit.threads.list_items",
                  "realtime.calls.reject", "skills.versions.content.retrieve"):  # fmt: skip
         assert path in named, path
+
+
+# ---- GA realtime websocket (AsyncPortkey) ----------------------------------------------------
+
+
+@pytest.fixture
+async def realtime_server() -> AsyncIterator[RealtimeServer]:
+    """The realtime test server of tests/realtime_server.py, on this test's event loop."""
+    running = await RealtimeServer().start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_ga_realtime_connect_sends_no_beta_header(realtime_server: RealtimeServer) -> None:
+    client = AsyncPortkey(base_url=realtime_server.base_url, api_key="pk-ga", provider="openai")
+    async with client.realtime.connect(model="gpt-realtime") as connection:
+        assert (await connection.recv()).type == "session.created"
+        await connection.send({"type": "session.update", "session": {"voice": "marin"}})
+        assert (await connection.recv()).type == "session.updated"
+    handshake = realtime_server.handshakes[0]
+    assert handshake["query"] == {"model": "gpt-realtime"}
+    assert handshake["headers"]["x-portkey-api-key"] == "pk-ga"
+    assert "openai-beta" not in handshake["headers"]
+
+
+def test_ga_realtime_connect_needs_a_model_and_the_async_client() -> None:
+    client = AsyncPortkey(base_url="http://127.0.0.1:9/v1", api_key="pk-ga")
+    with pytest.raises(InvalidRequestError) as caught:
+        client.realtime.connect(model="")
+    assert caught.value.field == "model"
+    assert not hasattr(Portkey(base_url="http://127.0.0.1:9/v1").realtime, "connect")
