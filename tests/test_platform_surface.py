@@ -614,6 +614,8 @@ BAD_INPUT = [
      lambda c: c.beta.threads.runs.steps.retrieve("thread_1", "step_1"), None),
     ("collections.create with four positionals",
      lambda c: c.collections.create("a", "b", "c", "d"), None),
+    ("an id given twice", lambda c: c.videos.retrieve("video_1", video_id="video_2"),
+     "video_id"),
     ("create_and_run twice", lambda c: c.beta.threads.create_and_run("a1", assistant_id="a2"),
      "assistant_id"),
 ]  # fmt: skip

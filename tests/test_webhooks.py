@@ -89,6 +89,11 @@ def test_one_matching_signature_among_several_is_enough() -> None:
         check(headers=only_other_versions)
 
 
+def test_a_body_that_is_not_utf8_is_rejected() -> None:
+    with pytest.raises(InvalidWebhookSignatureError, match="UTF-8"):
+        check(b"\xff\xfe")
+
+
 def test_header_names_are_case_insensitive() -> None:
     check(headers={name.title(): value for name, value in HEADERS.items()})
 

@@ -202,6 +202,12 @@ class Endpoint:
             ids = ids[-1:]
         named = params.pop(self.id_name, None)
         given = ids[0] if ids else None
+        if given is not None and named is not None and named != given:
+            raise InvalidRequestError(
+                f"{self.id_name} given twice: positionally as {given!r} and as "
+                f"{self.id_name}={named!r}",
+                field=self.id_name,
+            )
         item = require_id(given if given is not None else named, self.id_name)
         path = f"{self.fill(self.path, params)}/{item}"
         return f"{path}/{action}" if action else path

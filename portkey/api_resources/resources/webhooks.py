@@ -61,10 +61,19 @@ def _secret(secret: Optional[str]) -> str:
     return found
 
 
+def _text(payload: Payload) -> str:
+    if isinstance(payload, str):
+        return payload
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidWebhookSignatureError("the webhook body is not UTF-8 text") from None
+
+
 def sign(payload: Payload, *, secret: str, webhook_id: str, timestamp: int) -> str:
     """The ``webhook-signature`` entry (``v1,<base64>``) for a delivery (also handy to sign
     deliveries in tests)."""
-    body = payload.decode("utf-8") if isinstance(payload, bytes) else payload
+    body = _text(payload)
     signed = f"{webhook_id}.{timestamp}.{body}".encode()
     digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()
     return "v1," + base64.b64encode(digest).decode()
