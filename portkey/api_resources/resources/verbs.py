@@ -14,7 +14,7 @@ cannot drift. Arguments follow the CRUD verbs (see :mod:`.crud`): positional ids
 or the query for ``GET`` and ``DELETE``; ``extra_headers`` & co. work as everywhere.
 """
 
-from functools import partial
+from types import MethodType
 from typing import (
     Any,
     Callable,
@@ -181,7 +181,8 @@ class Verb(Generic[ModelT]):
         if method is None:
             method = self._async_method() if is_async else self._sync_method()
             self._methods[is_async] = method
-        return method if instance is None else partial(method, instance)
+        # bound like any method: help(), inspect and iscoroutinefunction see a normal one
+        return method if instance is None else MethodType(method, instance)
 
 
 __all__ = ["Verb"]
