@@ -550,13 +550,36 @@ async def test_video_poll_raises_what_the_api_answers(use_async: bool, stub: Pro
         await resolve(client.videos.poll("video_x", poll_interval_ms=0))
 
 
+FAILING_CALLS = [
+    ("prompts.retrieve", lambda c: c.prompts.retrieve("missing")),
+    ("prompts.partials.publish", lambda c: c.prompts.partials.publish("missing", version=1)),
+    ("guardrails.delete", lambda c: c.guardrails.delete("missing")),
+    ("mcp_servers.get_tokens", lambda c: c.mcp_servers.get_tokens("missing")),
+    ("mcp_integrations.capabilities.update",
+     lambda c: c.mcp_integrations.capabilities.update("missing", capabilities=[])),
+    ("analytics.graphs.cost", lambda c: c.analytics.graphs.cost(**WINDOW)),
+    ("conversations.items.list", lambda c: c.conversations.items.list("missing")),
+    ("realtime.calls.hangup", lambda c: c.realtime.calls.hangup("missing")),
+    ("videos.download_content", lambda c: c.videos.download_content("missing")),
+    ("skills.versions.content.retrieve",
+     lambda c: c.skills.versions.content.retrieve("1", skill_id="missing")),
+    ("beta.chatkit.threads.list_items", lambda c: c.beta.chatkit.threads.list_items("missing")),
+    ("feedback.bulk_create",
+     lambda c: c.feedback.bulk_create(feedbacks=[{"trace_id": "gone", "value": 1}])),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
-async def test_not_found_is_raised_for_new_resources(use_async: bool, stub: ProviderStub) -> None:
-    client: Any = direct_client(stub, use_async=use_async)
-    stub.script(DEFAULT_TARGET, status(404, json_body={"success": False, "message": "no prompt"}))
+@pytest.mark.parametrize(("name", "call"), FAILING_CALLS, ids=[f[0] for f in FAILING_CALLS])
+async def test_not_found_is_raised_for_new_resources(
+    name: str, call: Any, use_async: bool, stub: ProviderStub
+) -> None:
+    client = direct_client(stub, use_async=use_async)
+    stub.script(DEFAULT_TARGET, status(404, json_body={"success": False, "message": "not here"}))
     with pytest.raises(NotFoundError) as caught:
-        await resolve(client.prompts.retrieve("missing"))
-    assert "no prompt" in str(caught.value)
+        await resolve(call(client))
+    assert "not here" in str(caught.value)
+    assert len(stub.requests(DEFAULT_TARGET)) == 1
 
 
 # ---- bad input: refused before anything is sent -------------------------------------------
