@@ -190,3 +190,35 @@ def test_a_missing_path_would_be_noticed(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delattr(ServerVerbs, "get_tokens")
     present_after, _ = walk(CLIENTS["sync"]())
     assert "mcp_servers.get_tokens" not in present_after
+
+
+#: Methods the reference calls with several positional arguments, and how many.
+REFERENCE_POSITIONALS = {
+    "beta.threads.messages.retrieve": 2, "beta.threads.messages.update": 2,
+    "beta.threads.runs.create": 2, "beta.threads.runs.retrieve": 2,
+    "beta.threads.runs.update": 2, "beta.threads.runs.cancel": 2,
+    "beta.threads.runs.steps.retrieve": 3, "beta.threads.create_and_run": 1,
+    "files.create": 2, "prompts.versions.retrieve": 2, "prompts.versions.update": 2,
+    "beta.assistants.create": 2, "collections.create": 3, "webhooks.unwrap": 2,
+    "webhooks.verify_signature": 2,
+}  # fmt: skip
+
+
+def takes_positionals(method: Any, count: int) -> bool:
+    """Whether ``method`` can be called with ``count`` positional arguments."""
+    parameters = list(inspect.signature(method).parameters.values())
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        return True
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return len([p for p in parameters if p.kind in kinds]) >= count
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_the_reference_positional_forms_are_accepted(kind: str) -> None:
+    client = CLIENTS[kind]()
+    refused = [
+        path
+        for path, count in REFERENCE_POSITIONALS.items()
+        if not takes_positionals(resolve_path(client, path), count)
+    ]
+    assert refused == []
