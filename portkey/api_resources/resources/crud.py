@@ -108,15 +108,13 @@ def named_args(
     names: List[str],
     params: Mapping[str, Any],
     where: str,
-    *,
-    exact: bool = False,
 ) -> Dict[str, Any]:
-    """``params`` plus positional ``args`` named by ``names`` in order; too many positionals,
-    or (``exact``) fewer than ``names``, or one that contradicts a keyword, is refused."""
-    if len(args) > len(names) or (exact and len(args) != len(names)):
+    """``params`` plus positional ``args`` named by ``names`` in order; more positionals than
+    names, or one that contradicts a keyword, is refused."""
+    if len(args) > len(names):
         raise InvalidRequestError(
-            f"{where} takes {'exactly ' if exact else 'at most '}{len(names)} positional "
-            f"argument(s) here ({', '.join(names) or 'none'}); got {len(args)}",
+            f"{where} takes at most {len(names)} positional argument(s) "
+            f"({', '.join(names) or 'none'}); got {len(args)}",
             field=None,
         )
     given = dict(params)
@@ -197,8 +195,14 @@ class Endpoint:
         (``runs.retrieve("thread_1", "run_1")``)."""
         ids = item_id if isinstance(item_id, tuple) else (item_id,)
         if len(ids) > 1:
-            parents = _PLACEHOLDER.findall(self.path)
-            params.update(named_args(ids[:-1], parents, params, self.path, exact=True))
+            levels = [*_PLACEHOLDER.findall(self.path), self.id_name]
+            if len(ids) != len(levels):
+                raise InvalidRequestError(
+                    f"give the {self.id_name} alone, or all of {', '.join(levels)} in this "
+                    f"order; got {len(ids)} positional ids",
+                    field=None,
+                )
+            params.update(named_args(ids[:-1], levels[:-1], params, self.path))
             ids = ids[-1:]
         named = params.pop(self.id_name, None)
         given = ids[0] if ids else None
