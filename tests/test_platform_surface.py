@@ -14,9 +14,12 @@ from typing import Any, AsyncIterator, List
 import pytest
 from platform_support import (
     PORTKEY_KEY,
+    PROVIDER_KEY,
+    TARGET,
     Case,
     check_case,
     direct_client,
+    gateway_client,
     list_answer,
     multipart_fields,
     resolve,
@@ -715,3 +718,17 @@ def test_ga_realtime_connect_needs_a_model_and_the_async_client() -> None:
         client.realtime.connect(model="")
     assert caught.value.field == "model"
     assert not hasattr(Portkey(base_url="http://127.0.0.1:9/v1").realtime, "connect")
+
+
+# ---- the OpenAI-style verbs through the real gateway -------------------------------------------
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("case", OPENAI_STYLE + POSITIONAL, ids=repr)
+async def test_openai_style_verb_through_the_gateway(
+    case: Case, use_async: bool, gateway_url: str, stub: ProviderStub
+) -> None:
+    client = gateway_client(gateway_url, stub, use_async=use_async)
+    await check_case(case, client, stub, TARGET)
+    # the gateway turned the config's target into the provider's own credential
+    assert stub.requests(TARGET)[0].headers["authorization"] == f"Bearer {PROVIDER_KEY}"
