@@ -6,7 +6,9 @@ A page writes a marker on a line of its own and the build replaces it:
   (type, default, limits, description, and where each lands in the gateway request);
 * ``<!-- portkey:client-params -->``: ``Portkey(...)`` parameters from ``ClientParams``;
 * ``<!-- portkey:exceptions -->``: the exception classes with their docstrings;
-* ``<!-- portkey:cli-help -->``: ``--help`` of every ``portkey`` command.
+* ``<!-- portkey:cli-help -->``: ``--help`` of every ``portkey`` command;
+* ``<!-- portkey:surface -->``: each method path of the reference SDK
+  (``tests/data/reference-surface.txt``) and whether ``Portkey`` / ``AsyncPortkey`` have it.
 
 An unknown marker fails the build.
 """
@@ -179,11 +181,59 @@ def cli_help() -> str:
     return "\n\n".join(sections)
 
 
+REFERENCE_SURFACE = Path(__file__).resolve().parents[2] / "tests" / "data" / "reference-surface.txt"
+
+
+def _has_path(client: Any, path: str) -> bool:
+    target = client
+    for part in path.split("."):
+        target = getattr(target, part, None)
+        if target is None:
+            return False
+    return callable(target)
+
+
+def surface_table() -> str:
+    """The reference SDK's method paths, grouped by resource, with what each client has."""
+    from portkey import AsyncPortkey, Portkey
+
+    clients = [
+        Portkey(base_url="http://127.0.0.1:9/v1", api_key="docs"),
+        AsyncPortkey(base_url="http://127.0.0.1:9/v1", api_key="docs"),
+    ]
+    rows: Dict[str, List[str]] = {}
+    counts = [0, 0]
+    total = 0
+    for line in REFERENCE_SURFACE.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        path = line.split("(", 1)[0]
+        resource, _, verb = path.rpartition(".")
+        sync, asynchronous = (_has_path(client, path) for client in clients)
+        counts[0] += sync
+        counts[1] += asynchronous
+        total += 1
+        note = {(True, True): "", (False, True): " (async only)", (True, False): " (sync only)"}
+        rows.setdefault(resource, []).append(
+            f"`{verb}`" + note.get((sync, asynchronous), " (**missing**)")
+        )
+    lines = [
+        f"Present now: **{counts[0]} / {total}** method paths on `Portkey`, "
+        f"**{counts[1]} / {total}** on `AsyncPortkey` (a path not on both clients is marked).",
+        "",
+        "| resource | reference verbs |",
+        "|---|---|",
+    ]
+    lines += [f"| `{resource}` | {', '.join(verbs)} |" for resource, verbs in rows.items()]
+    return "\n".join(lines)
+
+
 GENERATORS: Dict[str, Callable[..., str]] = {
     "fields": fields_table,
     "client-params": client_params_table,
     "exceptions": exceptions_table,
     "cli-help": cli_help,
+    "surface": surface_table,
 }
 
 

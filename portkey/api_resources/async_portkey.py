@@ -259,3 +259,66 @@ class AsyncPortkey(AsyncAPIClient):
         from .resources.control_plane import AsyncIntegrations
 
         return AsyncIntegrations(self)
+
+    @cached_property
+    def guardrails(self) -> "platform.AsyncGuardrails":
+        """Guardrails: checks and their actions (hosted control plane)."""
+        from .resources.control_plane import AsyncGuardrails
+
+        return AsyncGuardrails(self)
+
+    @cached_property
+    def mcp_servers(self) -> "platform.AsyncMcpServers":
+        """MCP servers with ``capabilities``, ``user_access``, ``metadata`` (hosted)."""
+        from .resources.mcp import AsyncMcpServers
+
+        return AsyncMcpServers(self)
+
+    @cached_property
+    def mcp_integrations(self) -> "platform.AsyncMcpIntegrations":
+        """MCP integrations with ``capabilities``, ``workspaces``, ``metadata`` (hosted)."""
+        from .resources.mcp import AsyncMcpIntegrations
+
+        return AsyncMcpIntegrations(self)
+
+    @cached_property
+    def analytics(self) -> "platform.AsyncAnalytics":
+        """Analytics: ``graphs``, ``groups``, ``summary`` (hosted control plane)."""
+        from .resources.analytics import AsyncAnalytics
+
+        return AsyncAnalytics(self)
+
+    @cached_property
+    def conversations(self) -> "platform.AsyncConversations":
+        """Conversations with ``items`` (Responses API state)."""
+        from .resources.conversations import AsyncConversations
+
+        return AsyncConversations(self)
+
+    @cached_property
+    def realtime(self) -> "platform.AsyncMainRealtime":
+        """Realtime (GA): ``calls``, ``client_secrets``, ``connect``."""
+        from .resources.realtime import AsyncMainRealtime
+
+        return AsyncMainRealtime(self)
+
+    @cached_property
+    def videos(self) -> "platform.AsyncVideos":
+        """Video generation: ``create``, ``poll``, ``remix``, ``download_content``, ..."""
+        from .resources.videos import AsyncVideos
+
+        return AsyncVideos(self)
+
+    @cached_property
+    def skills(self) -> "platform.AsyncSkills":
+        """Skills with ``versions`` and ``content``."""
+        from .resources.skills import AsyncSkills
+
+        return AsyncSkills(self)
+
+    @cached_property
+    def webhooks(self) -> "platform.AsyncWebhooks":
+        """Webhooks: ``verify_signature`` and ``unwrap`` (local; nothing is sent)."""
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self)

@@ -263,3 +263,66 @@ class Portkey(SyncAPIClient):
         from .resources.control_plane import Integrations
 
         return Integrations(self)
+
+    @cached_property
+    def guardrails(self) -> "platform.Guardrails":
+        """Guardrails: checks and their actions (hosted control plane)."""
+        from .resources.control_plane import Guardrails
+
+        return Guardrails(self)
+
+    @cached_property
+    def mcp_servers(self) -> "platform.McpServers":
+        """MCP servers with ``capabilities``, ``user_access``, ``metadata`` (hosted)."""
+        from .resources.mcp import McpServers
+
+        return McpServers(self)
+
+    @cached_property
+    def mcp_integrations(self) -> "platform.McpIntegrations":
+        """MCP integrations with ``capabilities``, ``workspaces``, ``metadata`` (hosted)."""
+        from .resources.mcp import McpIntegrations
+
+        return McpIntegrations(self)
+
+    @cached_property
+    def analytics(self) -> "platform.Analytics":
+        """Analytics: ``graphs``, ``groups``, ``summary`` (hosted control plane)."""
+        from .resources.analytics import Analytics
+
+        return Analytics(self)
+
+    @cached_property
+    def conversations(self) -> "platform.Conversations":
+        """Conversations with ``items`` (Responses API state)."""
+        from .resources.conversations import Conversations
+
+        return Conversations(self)
+
+    @cached_property
+    def realtime(self) -> "platform.MainRealtime":
+        """Realtime (GA): ``calls``, ``client_secrets``."""
+        from .resources.realtime import MainRealtime
+
+        return MainRealtime(self)
+
+    @cached_property
+    def videos(self) -> "platform.Videos":
+        """Video generation: ``create``, ``poll``, ``remix``, ``download_content``, ..."""
+        from .resources.videos import Videos
+
+        return Videos(self)
+
+    @cached_property
+    def skills(self) -> "platform.Skills":
+        """Skills with ``versions`` and ``content``."""
+        from .resources.skills import Skills
+
+        return Skills(self)
+
+    @cached_property
+    def webhooks(self) -> "platform.Webhooks":
+        """Webhooks: ``verify_signature`` and ``unwrap`` (local; nothing is sent)."""
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)

@@ -9,6 +9,8 @@ BASE_URL_ENV = "PORTKEY_BASE_URL"
 #: Older SDKs read the gateway URL from this variable; still honoured after PORTKEY_BASE_URL.
 LEGACY_PROXY_ENV = "PORTKEY_PROXY"
 LOG_LEVEL_ENV = "PORTKEY_LOG"
+#: The secret ``client.webhooks`` checks signatures with when none is passed (as OpenAI's SDK).
+WEBHOOK_SECRET_ENV = "OPENAI_WEBHOOK_SECRET"
 
 #: Seconds before a request is abandoned. LLM calls can be slow, but never wait forever by default.
 DEFAULT_TIMEOUT = 600.0

@@ -39,6 +39,11 @@ class InvalidRequestError(PortkeyError, ValueError):
         self.field = field
 
 
+class InvalidWebhookSignatureError(PortkeyError, ValueError):
+    """A webhook whose signature does not match its body and secret, whose timestamp is
+    outside the tolerance window, or whose signature headers are missing: do not trust it."""
+
+
 class MissingAPIKeyError(InvalidRequestError):
     """No Portkey API key was found where one is needed."""
 

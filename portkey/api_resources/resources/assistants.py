@@ -11,7 +11,24 @@ from .crud import (
 ASSISTANTS_BETA = {"OpenAI-Beta": "assistants=v2"}
 
 ASSISTANTS = Endpoint(
-    "/assistants", Assistant, id_name="assistant_id", headers=ASSISTANTS_BETA, required=("model",)
+    "/assistants",
+    Assistant,
+    id_name="assistant_id",
+    headers=ASSISTANTS_BETA,
+    required=("model",),
+    # the reference takes every create field positionally, in this order
+    create_args=(
+        "model",
+        "description",
+        "instructions",
+        "metadata",
+        "name",
+        "response_format",
+        "temperature",
+        "tool_resources",
+        "tools",
+        "top_p",
+    ),
 )
 
 

@@ -4,13 +4,15 @@ from functools import cached_property
 
 from .assistants import Assistants, AsyncAssistants
 from .base import AsyncAPIResource, SyncAPIResource
+from .chatkit import AsyncChatKit, ChatKit
 from .realtime import AsyncRealtime, Realtime
 from .threads import AsyncThreads, Threads
 from .vector_stores import AsyncVectorStores, VectorStores
 
 
 class Beta(SyncAPIResource):
-    """``client.beta``: ``assistants``, ``threads``, ``vector_stores``, ``realtime``."""
+    """``client.beta``: ``assistants``, ``threads``, ``vector_stores``, ``realtime``,
+    ``chatkit``."""
 
     @cached_property
     def assistants(self) -> Assistants:
@@ -31,6 +33,11 @@ class Beta(SyncAPIResource):
     def realtime(self) -> Realtime:
         """Realtime sessions."""
         return Realtime(self._client)
+
+    @cached_property
+    def chatkit(self) -> ChatKit:
+        """ChatKit sessions and threads."""
+        return ChatKit(self._client)
 
 
 class AsyncBeta(AsyncAPIResource):
@@ -55,3 +62,8 @@ class AsyncBeta(AsyncAPIResource):
     def realtime(self) -> AsyncRealtime:
         """Realtime: ``connect`` and ``sessions``."""
         return AsyncRealtime(self._client)
+
+    @cached_property
+    def chatkit(self) -> AsyncChatKit:
+        """ChatKit sessions and threads."""
+        return AsyncChatKit(self._client)

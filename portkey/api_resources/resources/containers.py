@@ -5,21 +5,23 @@ from typing import Any, Dict, Optional, cast
 
 from ..exceptions import InvalidRequestError
 from ..platform_types import Container, ContainerFile
+from ..responses import BinaryResponse
 from .base import Call
 from .crud import (
     AsyncCreatable,
     AsyncDeletable,
-    AsyncDownloadable,
     AsyncListable,
+    AsyncResource,
     AsyncRetrievable,
     Creatable,
     Deletable,
-    Downloadable,
     Endpoint,
     Listable,
     Retrievable,
+    SyncResource,
 )
 from .files import file_spec
+from .verbs import Verb
 
 CONTAINERS = Endpoint("/containers", Container, id_name="container_id", required=("name",))
 CONTAINER_FILES = Endpoint("/containers/{container_id}/files", ContainerFile, id_name="file_id")
@@ -38,7 +40,24 @@ def container_file_call(container_id: Any, params: Dict[str, Any]) -> Call:
     return CONTAINER_FILES.call("POST", path, given, files={"file": file_spec(file)})
 
 
-class ContainerFiles(Listable[ContainerFile], Retrievable[ContainerFile], Deletable, Downloadable):
+class FileContentVerbs:
+    """``retrieve(file_id, container_id=...)``: a container file's bytes; calling the
+    resource itself (``files.content(file_id, container_id=...)``) does the same."""
+
+    endpoint = CONTAINER_FILES
+    retrieve = Verb("GET", "content", BinaryResponse, binary=True)
+    __call__ = Verb("GET", "content", BinaryResponse, binary=True)
+
+
+class ContainerFileContent(FileContentVerbs, SyncResource):
+    """``client.containers.files.content``: ``retrieve``."""
+
+
+class AsyncContainerFileContent(FileContentVerbs, AsyncResource):
+    """Async twin of :class:`ContainerFileContent`."""
+
+
+class ContainerFiles(Listable[ContainerFile], Retrievable[ContainerFile], Deletable):
     """``client.containers.files`` (keyed by ``container_id``): ``create``, ``list``,
     ``retrieve``, ``delete``, ``content``."""
 
@@ -47,6 +66,12 @@ class ContainerFiles(Listable[ContainerFile], Retrievable[ContainerFile], Deleta
     def create(self, container_id: Optional[str] = None, /, **params: Any) -> ContainerFile:
         """Add a file: ``file=`` uploads one, ``file_id=`` copies a stored file."""
         return cast(ContainerFile, self._send(container_file_call(container_id, params)))
+
+    @cached_property
+    def content(self) -> ContainerFileContent:
+        """A file's bytes: ``content.retrieve(file_id, container_id=...)`` (calling
+        ``files.content(file_id, ...)`` directly works too)."""
+        return ContainerFileContent(self._client)
 
 
 class Containers(Creatable[Container], Listable[Container], Retrievable[Container], Deletable):
@@ -64,7 +89,6 @@ class AsyncContainerFiles(
     AsyncListable[ContainerFile],
     AsyncRetrievable[ContainerFile],
     AsyncDeletable,
-    AsyncDownloadable,
 ):
     """Async twin of :class:`ContainerFiles`."""
 
@@ -73,6 +97,11 @@ class AsyncContainerFiles(
     async def create(self, container_id: Optional[str] = None, /, **params: Any) -> ContainerFile:
         """Add a file: ``file=`` uploads one, ``file_id=`` copies a stored file."""
         return cast(ContainerFile, await self._send(container_file_call(container_id, params)))
+
+    @cached_property
+    def content(self) -> AsyncContainerFileContent:
+        """A file's bytes: ``content.retrieve(file_id, container_id=...)``."""
+        return AsyncContainerFileContent(self._client)
 
 
 class AsyncContainers(

@@ -1,5 +1,5 @@
 """Portkey's hosted control plane: configs, API keys, virtual keys, labels, collections,
-providers and integrations (with their workspace and model access).
+guardrails, providers and integrations (with their workspace and model access).
 
 These endpoints exist only on the hosted service (``https://api.portkey.ai/v1``) or a
 self-hosted control plane, not on the open-source gateway. Updates use ``PUT``; lists page by
@@ -22,6 +22,7 @@ from ..platform_types import (
     VirtualKey,
 )
 from ..responses import GenericResponse
+from ..surface_types import Guardrail
 from .base import Call
 from .crud import (
     CRUD,
@@ -51,11 +52,20 @@ API_KEYS = _control("/api-keys", ApiKey, "id")
 API_KEY_CREATE = _control("/api-keys/{type}/{sub_type}", ApiKey, "id", required=("name",))
 VIRTUAL_KEYS = _control("/virtual-keys", VirtualKey, "slug", required=("provider",))
 LABELS = _control("/labels", Label, "label_id", required=("name",))
-COLLECTIONS = _control("/collections", Collection, "collection_id", required=("name",))
+COLLECTIONS = _control(
+    "/collections",
+    Collection,
+    "collection_id",
+    required=("name",),
+    create_args=("name", "workspace_id", "parent_collection_id"),
+)
 PROVIDERS = _control(
     "/providers", Provider, "slug", query_keys=("workspace_id",), required=("integration_id",)
 )
 INTEGRATIONS = _control("/integrations", Integration, "slug", required=("ai_provider_id",))
+GUARDRAILS = _control(
+    "/guardrails", Guardrail, "guardrail_id", required=("name", "checks", "actions")
+)
 INTEGRATION_WORKSPACES = _control(
     "/integrations/{slug}/workspaces", IntegrationWorkspace, "workspace_id"
 )
@@ -110,6 +120,12 @@ class Collections(CRUD[Collection]):
     """``client.collections``: prompt collections."""
 
     endpoint = COLLECTIONS
+
+
+class Guardrails(CRUD[Guardrail]):
+    """``client.guardrails``: guardrails (checks and the actions on their verdict)."""
+
+    endpoint = GUARDRAILS
 
 
 class Providers(CRUD[Provider]):
@@ -196,6 +212,12 @@ class AsyncCollections(AsyncCRUD[Collection]):
     """Async twin of :class:`Collections`."""
 
     endpoint = COLLECTIONS
+
+
+class AsyncGuardrails(AsyncCRUD[Guardrail]):
+    """Async twin of :class:`Guardrails`."""
+
+    endpoint = GUARDRAILS
 
 
 class AsyncProviders(AsyncCRUD[Provider]):

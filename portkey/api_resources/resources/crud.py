@@ -16,10 +16,12 @@ see real methods with real return types.
 Arguments. Keyword arguments are the request's JSON body (create, update, actions) or its query
 (list, retrieve, delete). Placeholders in the path (``/threads/{thread_id}/messages``) are filled
 from the keywords of the same name. The item id is the first positional argument, or the
-endpoint's ``id_name`` keyword (``retrieve("file-1")`` == ``retrieve(file_id="file-1")``). A
-missing or empty id raises :class:`InvalidRequestError` naming it before anything is sent. Every
-method also takes ``extra_headers``, ``extra_query``, ``extra_body``, ``timeout`` and
-``max_retries`` for one call.
+endpoint's ``id_name`` keyword (``retrieve("file-1")`` == ``retrieve(file_id="file-1")``); on a
+nested path every level may come positionally, in path order
+(``runs.retrieve("thread_1", "run_1")``). A missing or empty id raises
+:class:`InvalidRequestError` naming it before anything is sent. Every method also takes
+``extra_headers``, ``extra_query``, ``extra_body``, ``timeout`` and ``max_retries`` for one
+call.
 """
 
 import json
@@ -30,6 +32,7 @@ from typing import (
     ClassVar,
     Dict,
     Generic,
+    List,
     Mapping,
     Optional,
     Tuple,
@@ -95,6 +98,36 @@ def _given(params: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None and not isinstance(v, NotGiven)}
 
 
+def placeholders(template: str) -> List[str]:
+    """The ``{name}`` placeholders of a path template, in order."""
+    return _PLACEHOLDER.findall(template)
+
+
+def named_args(
+    args: Tuple[Any, ...],
+    names: List[str],
+    params: Mapping[str, Any],
+    where: str,
+) -> Dict[str, Any]:
+    """``params`` plus positional ``args`` named by ``names`` in order; more positionals than
+    names, or one that contradicts a keyword, is refused."""
+    if len(args) > len(names):
+        raise InvalidRequestError(
+            f"{where} takes at most {len(names)} positional argument(s) "
+            f"({', '.join(names) or 'none'}); got {len(args)}",
+            field=None,
+        )
+    given = dict(params)
+    for name, value in zip(names, args):
+        if name in given and given[name] != value:
+            raise InvalidRequestError(
+                f"{name} given twice: positionally as {value!r} and as {name}={given[name]!r}",
+                field=name,
+            )
+        given[name] = value
+    return given
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """A resource's wire facts. Pure: its methods build :class:`Call` objects, nothing more.
@@ -105,6 +138,8 @@ class Endpoint:
     query of updates and deletes, whose other keywords form the body. ``delete_body`` sends a
     delete's keywords as a JSON body instead of a query. ``required`` names the body fields
     ``create`` cannot do without: a call missing one raises before anything is sent.
+    ``create_args`` names the body fields ``create`` also takes positionally, after the path's
+    placeholders (``runs.create("thread_1", "asst_1")``, ``assistants.create("gpt-4o")``).
     """
 
     path: str
@@ -116,6 +151,7 @@ class Endpoint:
     query_keys: Tuple[str, ...] = ()
     delete_body: bool = False
     required: Tuple[str, ...] = ()
+    create_args: Tuple[str, ...] = ()
 
     # ---- paths ---------------------------------------------------------------------------
 
@@ -143,10 +179,40 @@ class Endpoint:
         given[names[-1]] = parent_id
         return given
 
+    def with_create_args(self, args: Tuple[Any, ...], params: Mapping[str, Any]) -> Dict[str, Any]:
+        """``params`` with ``create``'s positional arguments named: the path's placeholders,
+        then ``create_args``; one positional on a nested path is its innermost parent."""
+        names = _PLACEHOLDER.findall(self.path)
+        if len(args) == 1 and names:
+            return self.with_parent(args[0], params)
+        return named_args(args, names + list(self.create_args), params, self.path)
+
     def item_path(self, item_id: Any, params: Dict[str, Any], action: str = "") -> str:
-        """The path of one item (and of an action on it, like ``cancel``)."""
+        """The path of one item (and of an action on it, like ``cancel``).
+
+        ``item_id`` is one id, or a tuple of positional ids: one is the item's id, and all of
+        the path's placeholders then the item's id, in path order, name every level
+        (``runs.retrieve("thread_1", "run_1")``)."""
+        ids = item_id if isinstance(item_id, tuple) else (item_id,)
+        if len(ids) > 1:
+            levels = [*_PLACEHOLDER.findall(self.path), self.id_name]
+            if len(ids) != len(levels):
+                raise InvalidRequestError(
+                    f"give the {self.id_name} alone, or all of {', '.join(levels)} in this "
+                    f"order; got {len(ids)} positional ids",
+                    field=None,
+                )
+            params.update(named_args(ids[:-1], levels[:-1], params, self.path))
+            ids = ids[-1:]
         named = params.pop(self.id_name, None)
-        item = require_id(item_id if item_id is not None else named, self.id_name)
+        given = ids[0] if ids else None
+        if given is not None and named is not None and named != given:
+            raise InvalidRequestError(
+                f"{self.id_name} given twice: positionally as {given!r} and as "
+                f"{self.id_name}={named!r}",
+                field=self.id_name,
+            )
+        item = require_id(given if given is not None else named, self.id_name)
         path = f"{self.fill(self.path, params)}/{item}"
         return f"{path}/{action}" if action else path
 
@@ -200,8 +266,12 @@ class Endpoint:
         )
 
     def create_call(self, params: Mapping[str, Any], parent_id: Any = None) -> Call:
-        """``POST path`` with the keywords as the body."""
-        given = self.with_parent(parent_id, params)
+        """``POST path`` with the keywords as the body (``parent_id``: one positional parent
+        id, or a tuple of ``create``'s positional arguments)."""
+        if isinstance(parent_id, tuple):
+            given = self.with_create_args(parent_id, params)
+        else:
+            given = self.with_parent(parent_id, params)
         for name in self.required:
             require_field(given, name)
         return self.call("POST", self.fill(self.path, given), given)
@@ -290,10 +360,10 @@ class SyncResource(SyncAPIResource):
 class Creatable(SyncResource, Generic[ModelT]):
     """``create(**body)``: ``POST path``."""
 
-    def create(self, parent_id: Optional[str] = None, /, **params: Any) -> ModelT:
+    def create(self, *args: Any, **params: Any) -> ModelT:
         """Create one object; the keywords are the JSON body (a nested resource's parent id
         may come first: ``messages.create("thread_1", role=..., content=...)``)."""
-        return cast(ModelT, self._send(self.endpoint.create_call(params, parent_id)))
+        return cast(ModelT, self._send(self.endpoint.create_call(params, args)))
 
 
 class Listable(SyncResource, Generic[ModelT]):
@@ -309,25 +379,25 @@ class Listable(SyncResource, Generic[ModelT]):
 class Retrievable(SyncResource, Generic[ModelT]):
     """``retrieve(id, **query)``: ``GET path/{id}``."""
 
-    def retrieve(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+    def retrieve(self, *ids: str, **params: Any) -> ModelT:
         """One object by id (positional, or the endpoint's id keyword)."""
-        return cast(ModelT, self._send(self.endpoint.retrieve_call(id, params)))
+        return cast(ModelT, self._send(self.endpoint.retrieve_call(ids, params)))
 
 
 class Updatable(SyncResource, Generic[ModelT]):
     """``update(id, **body)``: ``POST`` or ``PUT path/{id}``."""
 
-    def update(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+    def update(self, *ids: str, **params: Any) -> ModelT:
         """Change one object; the keywords are the JSON body."""
-        return cast(ModelT, self._send(self.endpoint.update_call(id, params)))
+        return cast(ModelT, self._send(self.endpoint.update_call(ids, params)))
 
 
 class Deletable(SyncResource):
     """``delete(id, **query)``: ``DELETE path/{id}``."""
 
-    def delete(self, id: Optional[str] = None, /, **params: Any) -> DeletedObject:
+    def delete(self, *ids: str, **params: Any) -> DeletedObject:
         """Delete one object."""
-        return cast(DeletedObject, self._send(self.endpoint.delete_call(id, params)))
+        return cast(DeletedObject, self._send(self.endpoint.delete_call(ids, params)))
 
 
 class CRUD(
@@ -344,17 +414,17 @@ class CRUD(
 class Cancellable(SyncResource, Generic[ModelT]):
     """``cancel(id)``: ``POST path/{id}/cancel``."""
 
-    def cancel(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+    def cancel(self, *ids: str, **params: Any) -> ModelT:
         """Cancel one running object."""
-        return cast(ModelT, self._send(self.endpoint.action_call("POST", id, "cancel", params)))
+        return cast(ModelT, self._send(self.endpoint.action_call("POST", ids, "cancel", params)))
 
 
 class Downloadable(SyncResource):
     """``content(id)``: ``GET path/{id}/content`` as bytes."""
 
-    def content(self, id: Optional[str] = None, /, **params: Any) -> BinaryResponse:
+    def content(self, *ids: str, **params: Any) -> BinaryResponse:
         """The item's raw content."""
-        call = self.endpoint.action_call("GET", id, "content", params, binary=True)
+        call = self.endpoint.action_call("GET", ids, "content", params, binary=True)
         return cast(BinaryResponse, self._send(call))
 
 
@@ -373,10 +443,10 @@ class AsyncResource(AsyncAPIResource):
 class AsyncCreatable(AsyncResource, Generic[ModelT]):
     """Async ``create(**body)``."""
 
-    async def create(self, parent_id: Optional[str] = None, /, **params: Any) -> ModelT:
+    async def create(self, *args: Any, **params: Any) -> ModelT:
         """Create one object; the keywords are the JSON body (or a nested resource's parent
         id first)."""
-        return cast(ModelT, await self._send(self.endpoint.create_call(params, parent_id)))
+        return cast(ModelT, await self._send(self.endpoint.create_call(params, args)))
 
 
 class AsyncListable(AsyncResource, Generic[ModelT]):
@@ -391,25 +461,25 @@ class AsyncListable(AsyncResource, Generic[ModelT]):
 class AsyncRetrievable(AsyncResource, Generic[ModelT]):
     """Async ``retrieve(id, **query)``."""
 
-    async def retrieve(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+    async def retrieve(self, *ids: str, **params: Any) -> ModelT:
         """One object by id (positional, or the endpoint's id keyword)."""
-        return cast(ModelT, await self._send(self.endpoint.retrieve_call(id, params)))
+        return cast(ModelT, await self._send(self.endpoint.retrieve_call(ids, params)))
 
 
 class AsyncUpdatable(AsyncResource, Generic[ModelT]):
     """Async ``update(id, **body)``."""
 
-    async def update(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+    async def update(self, *ids: str, **params: Any) -> ModelT:
         """Change one object; the keywords are the JSON body."""
-        return cast(ModelT, await self._send(self.endpoint.update_call(id, params)))
+        return cast(ModelT, await self._send(self.endpoint.update_call(ids, params)))
 
 
 class AsyncDeletable(AsyncResource):
     """Async ``delete(id, **query)``."""
 
-    async def delete(self, id: Optional[str] = None, /, **params: Any) -> DeletedObject:
+    async def delete(self, *ids: str, **params: Any) -> DeletedObject:
         """Delete one object."""
-        return cast(DeletedObject, await self._send(self.endpoint.delete_call(id, params)))
+        return cast(DeletedObject, await self._send(self.endpoint.delete_call(ids, params)))
 
 
 class AsyncCRUD(
@@ -426,18 +496,18 @@ class AsyncCRUD(
 class AsyncCancellable(AsyncResource, Generic[ModelT]):
     """Async ``cancel(id)``."""
 
-    async def cancel(self, id: Optional[str] = None, /, **params: Any) -> ModelT:
+    async def cancel(self, *ids: str, **params: Any) -> ModelT:
         """Cancel one running object."""
-        call = self.endpoint.action_call("POST", id, "cancel", params)
+        call = self.endpoint.action_call("POST", ids, "cancel", params)
         return cast(ModelT, await self._send(call))
 
 
 class AsyncDownloadable(AsyncResource):
     """Async ``content(id)`` as bytes."""
 
-    async def content(self, id: Optional[str] = None, /, **params: Any) -> BinaryResponse:
+    async def content(self, *ids: str, **params: Any) -> BinaryResponse:
         """The item's raw content."""
-        call = self.endpoint.action_call("GET", id, "content", params, binary=True)
+        call = self.endpoint.action_call("GET", ids, "content", params, binary=True)
         return cast(BinaryResponse, await self._send(call))
 
 
@@ -462,6 +532,8 @@ __all__ = [
     "Retrievable",
     "SyncResource",
     "Updatable",
+    "named_args",
+    "placeholders",
     "require_field",
     "require_id",
 ]

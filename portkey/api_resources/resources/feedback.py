@@ -2,12 +2,15 @@
 
 ``create`` sends ``POST /feedback`` with ``{"trace_id", "value", "weight", "metadata"}``;
 ``update`` sends ``PUT /feedback/{feedback_id}`` with ``{"value", "weight", "metadata"}``;
+``bulk_create(feedbacks=[...])`` sends several in one ``POST /feedback`` whose body is the JSON
+array of them (``feedback_ids`` come back in the same order);
 ``list`` and ``retrieve`` come from the read side in :mod:`.logs`.
 ``value`` is a whole number from -10 to 10 and ``weight`` a number from 0 to 1 (the API's
 ranges), checked before anything is sent.
 """
 
-from typing import Any, Dict, Mapping, Optional, Union
+import json
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast
 
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
@@ -17,6 +20,7 @@ from .crud import require_id
 from .logs import AsyncFeedbackQueries, FeedbackQueries  # list / retrieve
 
 MIN_VALUE, MAX_VALUE = -10, 10
+_FEEDBACK_FIELDS = ("trace_id", "value", "weight", "metadata")
 
 
 def _checked_fields(value: Any, weight: Any, metadata: Any) -> Dict[str, Any]:
@@ -63,6 +67,53 @@ def feedback_create_call(
         "/feedback",
         cast_to=FeedbackResponse,
         body=body_of(fields, params, extra_body),
+        request_options=request_options(extra_headers, timeout, max_retries),
+    )
+
+
+def feedback_bulk_create_call(
+    feedbacks: Any,
+    *,
+    extra_headers: Optional[Mapping[str, str]],
+    timeout: Timeout,
+    max_retries: Union[int, NotGiven],
+) -> Call:
+    """``POST /feedback`` with a JSON array of feedbacks, each checked like ``create``'s."""
+    if not isinstance(feedbacks, Sequence) or isinstance(feedbacks, (str, bytes)) or not feedbacks:
+        raise InvalidRequestError(
+            "feedbacks must be a non-empty list of {'trace_id': ..., 'value': ...} dicts",
+            field="feedbacks",
+        )
+    checked: List[Dict[str, Any]] = []
+    for index, item in enumerate(feedbacks):
+        if not isinstance(item, Mapping):
+            raise InvalidRequestError(
+                f"feedbacks[{index}] must be a dict; got {type(item).__name__}", field="feedbacks"
+            )
+        fields = feedback_create_call(
+            trace_id=item.get("trace_id"),
+            value=item.get("value"),
+            weight=item.get("weight"),
+            metadata=item.get("metadata"),
+            params={k: v for k, v in item.items() if k not in _FEEDBACK_FIELDS},
+            extra_headers=None,
+            extra_body=None,
+            timeout=NOT_GIVEN,
+            max_retries=NOT_GIVEN,
+        ).body
+        checked.append(dict(fields or {}))
+    try:
+        json.dumps(checked, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidRequestError(
+            f"feedbacks cannot be sent as JSON: {error}", field="feedbacks"
+        ) from None
+    return Call(
+        "POST",
+        "/feedback",
+        cast_to=FeedbackResponse,
+        # The API takes the array itself as the body; the transport sends any JSON value.
+        body=cast(Mapping[str, Any], checked),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 
@@ -121,6 +172,20 @@ class Feedback(FeedbackQueries):
         )
         return self._send(call)  # type: ignore[no-any-return]
 
+    def bulk_create(
+        self,
+        *,
+        feedbacks: Sequence[Mapping[str, Any]],
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+    ) -> FeedbackResponse:
+        """Score several traces in one call: each item is ``create``'s keywords as a dict."""
+        call = feedback_bulk_create_call(
+            feedbacks, extra_headers=extra_headers, timeout=timeout, max_retries=max_retries
+        )
+        return self._send(call)  # type: ignore[no-any-return]
+
     def update(
         self,
         feedback_id: str,
@@ -176,6 +241,20 @@ class AsyncFeedback(AsyncFeedbackQueries):
             extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+        )
+        return await self._send(call)  # type: ignore[no-any-return]
+
+    async def bulk_create(
+        self,
+        *,
+        feedbacks: Sequence[Mapping[str, Any]],
+        extra_headers: Optional[Mapping[str, str]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+    ) -> FeedbackResponse:
+        """Async twin of :meth:`Feedback.bulk_create`."""
+        call = feedback_bulk_create_call(
+            feedbacks, extra_headers=extra_headers, timeout=timeout, max_retries=max_retries
         )
         return await self._send(call)  # type: ignore[no-any-return]
 

@@ -202,13 +202,17 @@ def upload_id_of(upload: Upload) -> str:
 
 
 class Files(Listable[FileObject], Retrievable[FileObject], Deletable, Downloadable):
-    """``client.files``: ``create``, ``list``, ``retrieve``, ``delete``, ``content``."""
+    """``client.files``: ``create``, ``list``, ``retrieve``, ``delete``, ``content`` (also
+    ``retrieve_content``)."""
 
     endpoint = FILES
 
-    def create(self, *, file: FileInput, purpose: str, **params: Any) -> FileObject:
+    def create(self, file: FileInput, purpose: str, **params: Any) -> FileObject:
         """Upload ``file`` (multipart) for ``purpose`` (``batch``, ``fine-tune``, ...)."""
         return cast(FileObject, self._send(files_create_call(file, purpose, params)))
+
+    #: The reference's older name of :meth:`content`.
+    retrieve_content = Downloadable.content
 
 
 class UploadParts(SyncResource):
@@ -295,9 +299,12 @@ class AsyncFiles(
 
     endpoint = FILES
 
-    async def create(self, *, file: FileInput, purpose: str, **params: Any) -> FileObject:
+    async def create(self, file: FileInput, purpose: str, **params: Any) -> FileObject:
         """Upload ``file`` (multipart) for ``purpose``."""
         return cast(FileObject, await self._send(files_create_call(file, purpose, params)))
+
+    #: The reference's older name of :meth:`content`.
+    retrieve_content = AsyncDownloadable.content
 
 
 class AsyncUploadParts(AsyncResource):

@@ -10,6 +10,7 @@ from ..platform_types import (
     FineTuningJob,
     FineTuningJobEvent,
     GraderResult,
+    ListResponse,
 )
 from .base import AsyncAPIResource, SyncAPIResource
 from .crud import (
@@ -29,6 +30,7 @@ from .crud import (
     require_field,
 )
 from .pagination import AsyncPage, SyncPage
+from .verbs import Verb
 
 JOBS = Endpoint(
     "/fine_tuning/jobs",
@@ -45,6 +47,8 @@ CHECKPOINT_PERMISSIONS = Endpoint(
     id_name="permission_id",
     required=("project_ids",),
 )
+#: ``GET .../permissions`` as one list answer (the reference's ``permissions.retrieve``).
+PERMISSIONS_PAGE = Verb("GET", "", ListResponse, on_item=False)
 GRADERS = Endpoint("/fine_tuning/alpha/graders", GraderResult)
 
 
@@ -100,6 +104,7 @@ class CheckpointPermissions(
     (keyed by ``fine_tuned_model_checkpoint``)."""
 
     endpoint = CHECKPOINT_PERMISSIONS
+    retrieve = PERMISSIONS_PAGE
 
 
 class Checkpoints(SyncAPIResource):
@@ -200,6 +205,7 @@ class AsyncCheckpointPermissions(
     """Async twin of :class:`CheckpointPermissions`."""
 
     endpoint = CHECKPOINT_PERMISSIONS
+    retrieve = PERMISSIONS_PAGE
 
 
 class AsyncCheckpoints(AsyncAPIResource):

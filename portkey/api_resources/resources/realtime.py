@@ -1,27 +1,43 @@
-"""``beta.realtime``: realtime sessions, and (on :class:`AsyncPortkey`) a live websocket.
+"""``realtime`` (GA) and ``beta.realtime``: realtime sessions, calls, client secrets,
+transcription sessions, and (on :class:`AsyncPortkey`) a live websocket.
 
 ``async with client.beta.realtime.connect(model="gpt-4o-realtime-preview") as conn:`` opens
 ``GET /realtime?model=...`` as a websocket with the client's ``x-portkey-*`` headers; the
 connection sends and receives JSON events (``{"type": "session.update", ...}``).
 
-The sync client has ``sessions.create`` only: a websocket needs an event loop, so ``connect``
+``client.realtime`` is the generally available API: ``connect`` (no beta header),
+``client_secrets.create`` (an ephemeral key) and ``calls`` (WebRTC/SIP calls: ``create`` posts
+an SDP offer and returns the SDP answer as bytes; ``accept``, ``hangup``, ``refer``, ``reject``).
+
+The sync client has everything but ``connect``: a websocket needs an event loop, so ``connect``
 lives on the async client.
 """
 
 import json
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Optional, Type
+from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Optional, Type, Union
 
 from ..exceptions import APIConnectionError, APIResponseValidationError, InvalidRequestError
 from ..platform_types import RealtimeEvent, RealtimeSession
+from ..responses import BinaryResponse, GenericResponse
+from ..surface_types import RealtimeClientSecret, TranscriptionSession
 from .base import AsyncAPIResource, SyncAPIResource, request_options
-from .crud import AsyncCreatable, Creatable, Endpoint, require_field
+from .crud import AsyncCreatable, AsyncResource, Creatable, Endpoint, SyncResource, require_field
+from .verbs import Verb
 
 if TYPE_CHECKING:  # the websocket transport lives with aiohttp, loaded only when async is used
     from ..async_requestor import WebSocketConnection
 
 SESSIONS = Endpoint("/realtime/sessions", RealtimeSession, required=("model",))
+CLIENT_SECRETS = Endpoint("/realtime/client_secrets", RealtimeClientSecret)
+# OpenAI's own SDK sends this header with transcription sessions; kept for compatibility.
+TRANSCRIPTION_SESSIONS = Endpoint(
+    "/realtime/transcription_sessions",
+    TranscriptionSession,
+    headers={"OpenAI-Beta": "assistants=v2"},
+)
+CALLS = Endpoint("/realtime/calls", GenericResponse, id_name="call_id")
 REALTIME_PATH = "/realtime"
 #: Providers' realtime APIs ask clients to opt in to the beta protocol.
 REALTIME_BETA = {"OpenAI-Beta": "realtime=v1"}
@@ -87,7 +103,12 @@ class AsyncRealtimeConnectionManager:
     """What ``connect`` returns: ``async with`` it for a connection closed on exit (or
     ``await manager.enter()`` and close the connection yourself)."""
 
-    def __init__(self, realtime: "AsyncRealtime", query: Mapping[str, Any], options: Any) -> None:
+    def __init__(
+        self,
+        realtime: "Union[AsyncRealtime, AsyncMainRealtime]",
+        query: Mapping[str, Any],
+        options: Any,
+    ) -> None:
         self._realtime = realtime
         self._query = dict(query)
         self._options = options
@@ -114,6 +135,57 @@ class AsyncRealtimeConnectionManager:
             await self._connection.close()
 
 
+class CallVerbs:
+    """``create(sdp=...)`` (the SDP answer, as bytes) and the verbs on one call."""
+
+    endpoint = CALLS
+    create = Verb(
+        "POST",
+        "",
+        BinaryResponse,
+        on_item=False,
+        required=("sdp",),
+        binary=True,
+        headers={"Accept": "application/sdp"},
+    )
+    accept = Verb("POST", "accept", GenericResponse, required=("type",))
+    hangup = Verb("POST", "hangup", GenericResponse)
+    refer = Verb("POST", "refer", GenericResponse, required=("target_uri",))
+    reject = Verb("POST", "reject", GenericResponse)
+
+
+class Calls(CallVerbs, SyncResource):
+    """``client.realtime.calls``: ``create``, ``accept``, ``hangup``, ``refer``, ``reject``."""
+
+
+class AsyncCalls(CallVerbs, AsyncResource):
+    """Async twin of :class:`Calls`."""
+
+
+class ClientSecrets(Creatable[RealtimeClientSecret]):
+    """``client.realtime.client_secrets``: ``create`` (an ephemeral key for a client)."""
+
+    endpoint = CLIENT_SECRETS
+
+
+class AsyncClientSecrets(AsyncCreatable[RealtimeClientSecret]):
+    """Async twin of :class:`ClientSecrets`."""
+
+    endpoint = CLIENT_SECRETS
+
+
+class TranscriptionSessions(Creatable[TranscriptionSession]):
+    """``client.beta.realtime.transcription_sessions``: ``create``."""
+
+    endpoint = TRANSCRIPTION_SESSIONS
+
+
+class AsyncTranscriptionSessions(AsyncCreatable[TranscriptionSession]):
+    """Async twin of :class:`TranscriptionSessions`."""
+
+    endpoint = TRANSCRIPTION_SESSIONS
+
+
 class RealtimeSessions(Creatable[RealtimeSession]):
     """``client.beta.realtime.sessions``: ``create`` (an ephemeral client secret)."""
 
@@ -127,12 +199,33 @@ class AsyncRealtimeSessions(AsyncCreatable[RealtimeSession]):
 
 
 class Realtime(SyncAPIResource):
-    """``client.beta.realtime`` on the sync client: ``sessions`` (``connect`` is async-only)."""
+    """``client.beta.realtime`` on the sync client: ``sessions``, ``transcription_sessions``
+    (``connect`` is async-only)."""
 
     @cached_property
     def sessions(self) -> RealtimeSessions:
         """Realtime sessions."""
         return RealtimeSessions(self._client)
+
+    @cached_property
+    def transcription_sessions(self) -> TranscriptionSessions:
+        """Realtime transcription sessions."""
+        return TranscriptionSessions(self._client)
+
+
+class MainRealtime(SyncAPIResource):
+    """``client.realtime`` (GA) on the sync client: ``calls``, ``client_secrets`` (``connect``
+    is async-only)."""
+
+    @cached_property
+    def calls(self) -> Calls:
+        """WebRTC / SIP calls."""
+        return Calls(self._client)
+
+    @cached_property
+    def client_secrets(self) -> ClientSecrets:
+        """Ephemeral keys."""
+        return ClientSecrets(self._client)
 
 
 class AsyncRealtime(AsyncAPIResource):
@@ -142,6 +235,11 @@ class AsyncRealtime(AsyncAPIResource):
     def sessions(self) -> AsyncRealtimeSessions:
         """Realtime sessions."""
         return AsyncRealtimeSessions(self._client)
+
+    @cached_property
+    def transcription_sessions(self) -> AsyncTranscriptionSessions:
+        """Realtime transcription sessions."""
+        return AsyncTranscriptionSessions(self._client)
 
     def connect(
         self,
@@ -156,3 +254,30 @@ class AsyncRealtime(AsyncAPIResource):
         headers = {**REALTIME_BETA, **(extra_headers or {})}
         query = {**(extra_query or {}), "model": model}
         return AsyncRealtimeConnectionManager(self, query, request_options(headers))
+
+
+class AsyncMainRealtime(AsyncAPIResource):
+    """``client.realtime`` (GA) on :class:`AsyncPortkey`: ``connect``, ``calls``,
+    ``client_secrets``."""
+
+    @cached_property
+    def calls(self) -> AsyncCalls:
+        """WebRTC / SIP calls."""
+        return AsyncCalls(self._client)
+
+    @cached_property
+    def client_secrets(self) -> AsyncClientSecrets:
+        """Ephemeral keys."""
+        return AsyncClientSecrets(self._client)
+
+    def connect(
+        self,
+        *,
+        model: str,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncRealtimeConnectionManager:
+        """A GA realtime connection for ``model`` (no beta header), opened by ``async with``."""
+        require_field({"model": model}, "model")
+        query = {**(extra_query or {}), "model": model}
+        return AsyncRealtimeConnectionManager(self, query, request_options(extra_headers))

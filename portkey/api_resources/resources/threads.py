@@ -21,6 +21,7 @@ from .crud import (
     Listable,
     Retrievable,
     Updatable,
+    named_args,
     require_field,
 )
 
@@ -38,13 +39,16 @@ RUNS = Endpoint(
     id_name="run_id",
     headers=ASSISTANTS_BETA,
     required=("assistant_id",),
+    create_args=("assistant_id",),  # runs.create("thread_1", "asst_1")
 )
 STEPS = Endpoint(
     "/threads/{thread_id}/runs/{run_id}/steps", RunStep, id_name="step_id", headers=ASSISTANTS_BETA
 )
 
 
-def _create_and_run_call(params: Any) -> Any:
+def _create_and_run_call(assistant_id: Any, params: Any) -> Any:
+    if assistant_id is not None:
+        params = named_args((assistant_id,), ["assistant_id"], params, "create_and_run")
     require_field(params, "assistant_id")
     return THREADS.collection_call("POST", "runs", params, cast_to=Run)
 
@@ -101,9 +105,10 @@ class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletab
         """The runs of a thread."""
         return Runs(self._client)
 
-    def create_and_run(self, **params: Any) -> Run:
-        """Create a thread and start a run on it in one call (``assistant_id`` required)."""
-        return cast(Run, self._send(_create_and_run_call(params)))
+    def create_and_run(self, assistant_id: Optional[str] = None, /, **params: Any) -> Run:
+        """Create a thread and start a run on it in one call (``assistant_id`` required,
+        positionally or by keyword)."""
+        return cast(Run, self._send(_create_and_run_call(assistant_id, params)))
 
 
 # ---- async -------------------------------------------------------------------------------------
@@ -159,6 +164,6 @@ class AsyncThreads(
         """The runs of a thread."""
         return AsyncRuns(self._client)
 
-    async def create_and_run(self, **params: Any) -> Run:
+    async def create_and_run(self, assistant_id: Optional[str] = None, /, **params: Any) -> Run:
         """Create a thread and start a run on it in one call."""
-        return cast(Run, await self._send(_create_and_run_call(params)))
+        return cast(Run, await self._send(_create_and_run_call(assistant_id, params)))

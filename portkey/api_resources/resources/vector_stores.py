@@ -3,7 +3,9 @@
 from functools import cached_property
 from typing import Any, Optional, cast
 
+from ..exceptions import APIResponseValidationError
 from ..platform_types import (
+    FileObject,
     VectorStore,
     VectorStoreFile,
     VectorStoreFileBatch,
@@ -29,6 +31,7 @@ from .crud import (
     Updatable,
     require_field,
 )
+from .files import FileInput, call_options, files_create_call
 from .pagination import AsyncPage, SyncPage
 
 VECTOR_STORES = Endpoint("/vector_stores", VectorStore, id_name="vector_store_id")
@@ -44,6 +47,18 @@ FILE_BATCHES = Endpoint(
     id_name="batch_id",
     required=("file_ids",),
 )
+
+
+#: The purpose of files stored for file search.
+UPLOAD_PURPOSE = "assistants"
+
+
+def _stored_id(stored: FileObject) -> str:
+    if not stored.id:
+        raise APIResponseValidationError(
+            "the stored file has no id to attach", status_code=200, body=stored.model_dump()
+        )
+    return stored.id
 
 
 def _search_call(store_id: Any, params: Any) -> Any:
@@ -64,9 +79,16 @@ class VectorStoreFiles(
     Deletable,
     Downloadable,
 ):
-    """``client.vector_stores.files`` (keyed by ``vector_store_id``)."""
+    """``client.vector_stores.files`` (keyed by ``vector_store_id``); ``upload`` stores a
+    file and attaches it."""
 
     endpoint = VECTOR_STORE_FILES
+
+    def upload(self, *args: str, file: FileInput, **params: Any) -> VectorStoreFile:
+        """Store ``file`` (``purpose="assistants"``), then attach it to the vector store."""
+        call = files_create_call(file, UPLOAD_PURPOSE, call_options(params))
+        stored = cast(FileObject, self._send(call))
+        return self.create(*args, file_id=_stored_id(stored), **params)
 
 
 class FileBatches(
@@ -118,6 +140,12 @@ class AsyncVectorStoreFiles(
     """Async twin of :class:`VectorStoreFiles`."""
 
     endpoint = VECTOR_STORE_FILES
+
+    async def upload(self, *args: str, file: FileInput, **params: Any) -> VectorStoreFile:
+        """Store ``file`` (``purpose="assistants"``), then attach it to the vector store."""
+        call = files_create_call(file, UPLOAD_PURPOSE, call_options(params))
+        stored = cast(FileObject, await self._send(call))
+        return await self.create(*args, file_id=_stored_id(stored), **params)
 
 
 class AsyncFileBatches(
