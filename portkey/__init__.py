@@ -69,6 +69,7 @@ _export(
     "FeedbackResponse",
 )  # fmt: skip
 _export("portkey.api_resources.headers", "createHeaders", "create_headers")
+_export("portkey.api_resources.constants", "PORTKEY_GATEWAY_URL")
 _export("portkey.api_resources.streaming", "Stream", "AsyncStream")
 _export("portkey.api_resources.base_client", "NOT_GIVEN", "NotGiven")
 _export(
@@ -125,6 +126,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
     from .api_resources.base_client import NotGiven as NotGiven
     from .api_resources.client import Portkey as Portkey
     from .api_resources.config import CacheLiteral as CacheLiteral
+    from .api_resources.constants import PORTKEY_GATEWAY_URL as PORTKEY_GATEWAY_URL
     from .api_resources.config import CacheType as CacheType
     from .api_resources.config import Config as Config
     from .api_resources.config import LLMOptions as LLMOptions
