@@ -126,7 +126,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
     from .api_resources.base_client import NotGiven as NotGiven
     from .api_resources.client import Portkey as Portkey
     from .api_resources.config import CacheLiteral as CacheLiteral
-    from .api_resources.constants import PORTKEY_GATEWAY_URL as PORTKEY_GATEWAY_URL
     from .api_resources.config import CacheType as CacheType
     from .api_resources.config import Config as Config
     from .api_resources.config import LLMOptions as LLMOptions
@@ -136,6 +135,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
     from .api_resources.config import ProviderTypes as ProviderTypes
     from .api_resources.config import ProviderTypesLiteral as ProviderTypesLiteral
     from .api_resources.config import RetrySettings as RetrySettings
+    from .api_resources.constants import PORTKEY_GATEWAY_URL as PORTKEY_GATEWAY_URL
     from .api_resources.exceptions import *  # noqa: F403
     from .api_resources.headers import create_headers as create_headers
     from .api_resources.headers import createHeaders as createHeaders
