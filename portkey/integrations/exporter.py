@@ -16,6 +16,7 @@ thread, in batches, without ever blocking or breaking the application that produ
 """
 
 import atexit
+import contextlib
 import queue
 import threading
 import time
@@ -36,6 +37,7 @@ DEFAULT_SEND_TIMEOUT = 10.0
 LOGS_PATH = "/logs"
 
 _STOP = object()  # put on the queue by close(): the worker sends what it has and exits
+_FLUSH = object()  # put on the queue by flush(): the worker sends its partial batch now
 
 
 class LogExporter:
@@ -102,9 +104,14 @@ class LogExporter:
         return True
 
     def flush(self, timeout: Optional[float] = None) -> bool:
-        """Wait until every record submitted so far is sent or given up; ``False`` on timeout."""
+        """Send the records submitted so far without waiting for a full batch, and wait until
+        they are sent or given up; ``False`` on timeout."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._state:
+            if self._pending and self._thread is not None:
+                # A full queue means full batches, which go without waiting anyway.
+                with contextlib.suppress(queue.Full):
+                    self._queue.put_nowait(_FLUSH)
             while self._pending:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
@@ -154,12 +161,16 @@ class LogExporter:
             first = self._queue.get()
             if first is _STOP:
                 break
+            if first is _FLUSH:
+                continue  # nothing waiting to be sent
             batch.append(first)
             deadline = time.monotonic() + self.flush_interval
             while len(batch) < self.batch_size:
                 try:
                     item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
+                    break
+                if item is _FLUSH:
                     break
                 if item is _STOP:
                     stopping = True
