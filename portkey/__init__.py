@@ -79,7 +79,7 @@ _export(
     "StreamInterruptedError", "TLSError", "APIResponseValidationError", "APIStatusError",
     "BadRequestError",
     "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError",
-    "UnprocessableEntityError", "RateLimitError", "InternalServerError",
+    "UnprocessableEntityError", "RateLimitError", "InternalServerError", "UnknownOptionWarning",
 )  # fmt: skip
 _export("portkey.api_resources.client", "Portkey")
 _export("portkey.api_resources.async_portkey", "AsyncPortkey")

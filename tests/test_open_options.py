@@ -19,10 +19,10 @@ from portkey import (
     InvalidHeaderValueError,
     InvalidRequestError,
     Portkey,
+    UnknownOptionWarning,
     createHeaders,
 )
 from portkey.api_resources.client_params import KNOWN_PARAMS
-from portkey.api_resources.exceptions import UnknownOptionWarning
 from portkey.api_resources.headers import HEADER_OPTIONS
 
 HI = [{"role": "user", "content": "Hi"}]
