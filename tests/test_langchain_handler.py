@@ -262,3 +262,44 @@ def test_missing_langchain_names_the_extra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert "pip install 'portkey-ai[langchain]'" in result.stdout
+
+
+def test_a_text_completion_llm_is_logged_with_its_prompt(
+    gateway_url: str, stub: ProviderStub
+) -> None:
+    from langchain_openai import OpenAI as CompletionLLM
+
+    config = {"provider": "openai", "api_key": "sk-target-a", "custom_host": stub.host_for("a")}
+    handler = handler_for(stub)
+    llm = CompletionLLM(
+        api_key="unused",  # type: ignore[arg-type]
+        base_url=gateway_url,
+        model="gpt-3.5-turbo-instruct",
+        default_headers=createHeaders(config=config),
+        max_retries=0,
+    )
+    try:
+        assert llm.invoke("Say hi", config={"callbacks": [handler]}) == "hello from a"
+        handler.flush(10)
+    finally:
+        handler.close()
+    [entry] = logged(stub)
+    assert entry["request"]["url"] == "completions"
+    assert entry["request"]["body"]["prompt"] == ["Say hi"]
+    assert entry["response"]["body"]["choices"][0]["text"] == "hello from a"
+    assert entry["response"]["body"]["usage"]["total_tokens"] > 0
+
+
+def test_an_async_chain_is_logged_too(gateway_url: str, stub: ProviderStub) -> None:
+    import asyncio
+
+    handler = handler_for(stub)
+    llm = chat_model(gateway_url, stub)
+    try:
+        answer = asyncio.run(llm.ainvoke("Hi", config={"callbacks": [handler]}))
+        assert answer.content == "hello from a"
+        handler.flush(10)
+    finally:
+        handler.close()
+    [entry] = logged(stub)
+    assert entry["response"]["body"]["choices"][0]["message"]["content"] == "hello from a"
