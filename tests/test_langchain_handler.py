@@ -2,6 +2,7 @@
 gateway to the provider stand-in) recorded to the logging API, which here is the stand-in's
 catch-all used as a recording server (``POST /v1/logs`` lands on its ``default`` target)."""
 
+import json
 import logging
 import socket
 import subprocess
@@ -35,7 +36,7 @@ def handler_for(stub: ProviderStub, **options: Any) -> PortkeyLangchainCallbackH
 def chat_model(gateway_url: str, stub: ProviderStub, **options: Any) -> ChatOpenAI:
     config = {"provider": "openai", "api_key": "sk-target-a", "custom_host": stub.host_for("a")}
     return ChatOpenAI(
-        api_key="unused",  # type: ignore[arg-type]
+        api_key="provider-key-not-for-logs",  # type: ignore[arg-type]
         base_url=gateway_url,
         model="gpt-4o-mini",
         default_headers=createHeaders(config=config),
@@ -98,6 +99,7 @@ def test_a_chat_call_is_logged_with_request_answer_latency_and_tokens(
     assert metadata["_user"] == "u1"
     assert metadata["trace_id"] == metadata["span_id"]  # a lone call is its own trace
     assert handler.exporter.sent == 1 and handler.exporter.failed == 0
+    assert "provider-key-" not in json.dumps(entry)  # the model's key is not logged
 
 
 def test_a_chain_run_shares_one_trace_and_names_its_parent(
