@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from portkey.api_resources import client_params, config, exceptions
+from portkey.api_resources.constants import AUTHORIZATION_HEADER, AUTHORIZATION_PARAM
 from portkey.api_resources.headers import HEADER_OPTIONS, header_name
 from portkey.cli import build_parser, command_parsers
 
@@ -148,6 +149,8 @@ def client_params_table() -> str:
         if isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant):
             doc = str(following.value.value)
         header = f"`{header_name(name)}`" if name in HEADER_OPTIONS else "-"
+        if name == AUTHORIZATION_PARAM:
+            header = f"`{AUTHORIZATION_HEADER}`"
         annotation = ast.unparse(node.annotation)
         rows.append(f"| `{name}` | `{cell(annotation)}` | {header} | {cell(doc)} |")
     return "\n".join(rows)

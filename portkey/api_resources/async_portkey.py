@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the platform resources are imported on first use
     from .resources import platform
     from .resources.audio import AsyncAudio
     from .resources.feedback import AsyncFeedback
+    from .resources.generations import AsyncGenerations
     from .resources.images import AsyncImages
     from .resources.models import AsyncModels
     from .resources.moderations import AsyncModerations
@@ -109,6 +110,14 @@ class AsyncPortkey(AsyncAPIClient):
         from .resources.prompts import AsyncPrompts
 
         return AsyncPrompts(self)
+
+    @cached_property
+    def generations(self) -> "AsyncGenerations":
+        """Deprecated saved-prompt runs (hosted only): ``await generations.create(prompt_id=...,
+        variables=...)``; use ``prompts.completions.create`` in new code."""
+        from .resources.generations import AsyncGenerations
+
+        return AsyncGenerations(self)
 
     @cached_property
     def feedback(self) -> "AsyncFeedback":

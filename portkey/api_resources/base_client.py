@@ -34,7 +34,7 @@ from .constants import (
     TRACE_ID_REQUEST_HEADER,
 )
 from .exceptions import InvalidRequestError, MissingAPIKeyError
-from .headers import HEADER_OPTIONS, config_header_value, encode_header_value, portkey_headers
+from .headers import config_header_value, encode_header_value, portkey_headers
 from .logs import get_logger
 from .responses import APIResponse, BinaryResponse
 from .secrets import url_credentials, url_without_credentials
@@ -230,10 +230,8 @@ class ClientOptions:
                 continue
             if name in fields:
                 fields[name] = value
-            elif name in HEADER_OPTIONS:
+            else:  # a Portkey option, known or not: it travels as its x-portkey-* header
                 portkey_options[name] = value
-            else:
-                raise InvalidRequestError(f"unknown client option {name!r}", field=name)
         return ClientOptions(portkey_options=portkey_options, **fields)
 
     def require_api_key(self) -> None:
@@ -248,12 +246,9 @@ class ClientOptions:
 
 
 def _secrets_of(headers: Mapping[str, str]) -> Tuple[str, ...]:
-    from .constants import SECRET_HEADERS
-    from .secrets import credential_of
+    from .secrets import credential_of, is_secret_header
 
-    found = [
-        credential_of(value) for name, value in headers.items() if name.lower() in SECRET_HEADERS
-    ]
+    found = [credential_of(value) for name, value in headers.items() if is_secret_header(name)]
     config = headers.get("x-portkey-config", "")
     if config.startswith("{"):
         found.extend(_config_secrets(config))

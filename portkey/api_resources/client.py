@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the platform resources are imported on first use
     from .resources import platform
     from .resources.audio import Audio
     from .resources.feedback import Feedback
+    from .resources.generations import Generations
     from .resources.images import Images
     from .resources.models import Models
     from .resources.moderations import Moderations
@@ -113,6 +114,14 @@ class Portkey(SyncAPIClient):
         from .resources.prompts import Prompts
 
         return Prompts(self)
+
+    @cached_property
+    def generations(self) -> "Generations":
+        """Deprecated saved-prompt runs (hosted only): ``generations.create(prompt_id=...,
+        variables=...)``; use ``prompts.completions.create`` in new code."""
+        from .resources.generations import Generations
+
+        return Generations(self)
 
     @cached_property
     def feedback(self) -> "Feedback":

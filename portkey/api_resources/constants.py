@@ -34,6 +34,13 @@ IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 RETRY_COUNT_HEADER = "x-portkey-retry-count"
 #: The request header that groups requests in Portkey's logs (see TRACE_ID_HEADER).
 TRACE_ID_REQUEST_HEADER = "x-portkey-trace-id"
+#: ``Authorization=...`` (as the reference SDK spells it) is a provider key, sent as the
+#: ``Authorization`` header itself rather than an ``x-portkey-`` one.
+AUTHORIZATION_PARAM = "Authorization"
+AUTHORIZATION_HEADER = "Authorization"
+
+#: The hosted gateway's URL, for ``openai.OpenAI(base_url=PORTKEY_GATEWAY_URL, ...)``.
+PORTKEY_GATEWAY_URL = DEFAULT_BASE_URL
 
 # Response headers the gateway adds (see GatewayInfo).
 LAST_USED_OPTION_INDEX_HEADER = "x-portkey-last-used-option-index"
@@ -50,10 +57,14 @@ SECRET_HEADERS: FrozenSet[str] = frozenset(
         "x-portkey-aws-access-key-id",
         "x-portkey-aws-secret-access-key",
         "x-portkey-aws-session-token",
+        "x-portkey-vertex-service-account-json",
         "authorization",
         "api-key",
     }
 )
+
+#: Words that mark an ``x-portkey-*`` header the SDK does not know as a credential (masked too).
+SECRET_NAME_WORDS: Tuple[str, ...] = ("key", "secret", "token", "password", "credential")
 
 #: The env var that holds each provider's key, read (at request time) for an LLM given no key.
 PROVIDER_KEY_ENVS: Dict[str, str] = {

@@ -56,6 +56,11 @@ class InvalidHeaderValueError(InvalidRequestError):
     """A value bound for an HTTP header holds a character that would break the header."""
 
 
+class UnknownOptionWarning(UserWarning):
+    """A client parameter or ``createHeaders`` option this SDK does not know: it is sent as its
+    ``x-portkey-*`` header anyway; the message suggests the known name for a likely typo."""
+
+
 class APIError(PortkeyError):
     """A failure while talking to the gateway."""
 

@@ -12,15 +12,22 @@ configs carry any Unicode.
 import json
 import math
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+import warnings
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 from pydantic import ValidationError
 
 from .config import Config, Modes, config_from_mapping
-from .constants import HEADER_PREFIX, MAX_METADATA_BYTES
-from .exceptions import InvalidHeaderValueError, InvalidRequestError
+from .constants import (
+    AUTHORIZATION_HEADER,
+    AUTHORIZATION_PARAM,
+    HEADER_PREFIX,
+    MAX_METADATA_BYTES,
+)
+from .exceptions import InvalidHeaderValueError, InvalidRequestError, UnknownOptionWarning
 
-#: The options that become ``x-portkey-*`` headers, in the order of the gateway's table.
+#: The options that become ``x-portkey-*`` headers: the gateway's REST table first, then the other
+#: names the reference SDK's constructor takes (each read by the gateway as its header).
 HEADER_OPTIONS: Tuple[str, ...] = (
     "api_key",
     "virtual_key",
@@ -42,7 +49,38 @@ HEADER_OPTIONS: Tuple[str, ...] = (
     "aws_region",
     "aws_session_token",
     "request_timeout",
+    # -- the reference SDK's further constructor options --
+    "debug",
+    "strict_open_ai_compliance",
+    "openai_project",
+    "openai_organization",
+    "anthropic_beta",
+    "anthropic_version",
+    "span_id",
+    "parent_span_id",
+    "span_name",
+    "workers_ai_account_id",
+    "azure_endpoint_name",
+    "azure_model_name",
+    "huggingface_base_url",
+    "mistral_fim_completion",
+    "vertex_storage_bucket_name",
+    "vertex_service_account_json",
+    "provider_file_name",
+    "provider_model",
+    "aws_s3_bucket",
+    "aws_s3_object_key",
+    "aws_bedrock_model",
+    "aws_role_arn",
+    "aws_external_id",
+    "aws_auth_type",
+    "fireworks_account_id",
+    "calculate_audio_duration",
 )
+
+#: Options whose value may be an object, sent as compact JSON (any option not in
+#: ``HEADER_OPTIONS`` is treated this way too).
+JSON_OPTIONS = frozenset({"vertex_service_account_json"})
 
 ConfigValue = Union[Config, Mapping[str, Any], str]
 
@@ -232,39 +270,102 @@ def _metadata_json(metadata: Any) -> str:
 def portkey_headers(options: Mapping[str, Any]) -> Dict[str, str]:
     """The ``x-portkey-*`` headers for the options that are set (``None`` means unset).
 
-    Raises ``InvalidRequestError`` for an unknown option name, suggesting the closest one.
+    A name outside :data:`HEADER_OPTIONS` travels as ``x-portkey-<name-with-dashes>`` like the
+    known ones (the gateway reads many more headers than this SDK names); an object or list
+    value of such a name is sent as compact JSON. Callers warn about unknown names
+    (:func:`warn_unknown_options`); this function only encodes.
     """
     headers: Dict[str, str] = {}
     for option, value in options.items():
         if value is None:
             continue
-        if option not in _HEADER_OPTION_SET:
-            raise InvalidRequestError(_unknown_option_message(option), field=option)
+        if (option in JSON_OPTIONS or option not in _HEADER_OPTION_SET) and isinstance(
+            value, (Mapping, list, tuple)
+        ):
+            value = _json_value(option, value)
         headers[header_name(option)] = encode_header_value(option, value)
     return headers
 
 
+def _json_value(option: str, value: Any) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(f"{option} cannot be sent as JSON: {exc}", field=option) from None
+
+
+def authorization_value(value: Any) -> str:
+    """The ``Authorization`` header for a provider key given as ``Authorization=...``.
+
+    ``"Bearer sk-..."`` is sent as given; a bare key (no scheme) gets ``Bearer`` in front, as
+    the reference SDK's ``createHeaders`` did. Checked like every header value.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequestError(
+            "Authorization must be a provider key like 'Bearer sk-...'; got "
+            + ("an empty string" if isinstance(value, str) else type(value).__name__),
+            field=AUTHORIZATION_PARAM,
+        )
+    text = value if " " in value.strip() else f"Bearer {value}"
+    return encode_header_value(AUTHORIZATION_HEADER, text)
+
+
+def split_authorization(options: Mapping[str, Any]) -> Tuple[Dict[str, Any], Any]:
+    """``options`` without ``Authorization`` (in any letter case), and its value (or ``None``)."""
+    rest: Dict[str, Any] = {}
+    authorization = None
+    for name, value in options.items():
+        if name.lower() == AUTHORIZATION_HEADER.lower():
+            authorization = value
+        else:
+            rest[name] = value
+    return rest, authorization
+
+
+def warn_unknown_options(
+    names: Iterable[str], known: Iterable[str], *, what: str, stacklevel: int
+) -> None:
+    """Warn (:class:`UnknownOptionWarning`) about each name not in ``known``, with the closest
+    known name when one is near enough to be a likely typo. Nothing is refused: the option is
+    sent as its ``x-portkey-*`` header all the same."""
+    known = sorted(known)
+    for name in names:
+        if name in known:
+            continue
+        import difflib
+
+        guess = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        warnings.warn(
+            f"{name!r} is not a {what} this SDK knows; it is sent as the "
+            f"{header_name(name)} header{hint}",
+            UnknownOptionWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
 def createHeaders(**options: Any) -> Dict[str, str]:
-    """Build the Portkey request headers from keyword options, for use with any HTTP client.
+    """Build the Portkey request headers from keyword options, for use with any HTTP client,
+    e.g. as ``default_headers`` of ``openai.OpenAI(base_url=PORTKEY_GATEWAY_URL, ...)``.
 
     Accepts every option of :data:`HEADER_OPTIONS` (``api_key``, ``virtual_key``, ``config``,
     ``provider``, ``trace_id``, ``metadata``, ...). ``config`` may be a :class:`Config`, a dict
-    or a slug. Options left as ``None`` are omitted.
+    or a slug. ``Authorization="Bearer sk-..."`` becomes the ``Authorization`` header itself
+    (a provider key for a self-hosted gateway). Any other name is sent as
+    ``x-portkey-<name>`` with an :class:`UnknownOptionWarning` (naming the likely intended
+    option for a typo). Options left as ``None`` are omitted.
 
     >>> createHeaders(api_key="pk", trace_id="t1")
     {'x-portkey-api-key': 'pk', 'x-portkey-trace-id': 't1'}
     """
-    return portkey_headers(options)
+    options, authorization = split_authorization(options)
+    warn_unknown_options(options, HEADER_OPTIONS, what="Portkey option", stacklevel=2)
+    headers = portkey_headers(options)
+    if authorization is not None:
+        headers[AUTHORIZATION_HEADER] = authorization_value(authorization)
+    return headers
 
 
 create_headers = createHeaders
 
 _HEADER_OPTION_SET = frozenset(HEADER_OPTIONS)
-
-
-def _unknown_option_message(option: str) -> str:
-    import difflib
-
-    guess = difflib.get_close_matches(option, HEADER_OPTIONS, n=1)
-    hint = f" Did you mean {guess[0]!r}?" if guess else ""
-    return f"unknown Portkey option {option!r}.{hint} Known options: {', '.join(HEADER_OPTIONS)}"

@@ -2,6 +2,8 @@
 
 from typing import Any, Iterable, Optional, Tuple
 
+from .constants import HEADER_PREFIX, SECRET_HEADERS, SECRET_NAME_WORDS
+
 
 def mask_secret(value: Optional[str]) -> str:
     """Show enough of a credential to recognise it and no more: ``sk-...abcd``.
@@ -25,6 +27,17 @@ def redact_json(value: Any, secrets: Iterable[str]) -> Any:
     if isinstance(value, list):
         return [redact_json(item, secrets) for item in value]
     return value
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether header ``name`` carries a credential: a known secret header, or an
+    ``x-portkey-*`` header the SDK does not know whose name says key, secret, token, ..."""
+    lower = name.lower()
+    if lower in SECRET_HEADERS:
+        return True
+    return lower.startswith(HEADER_PREFIX) and any(
+        word in lower[len(HEADER_PREFIX) :] for word in SECRET_NAME_WORDS
+    )
 
 
 def credential_of(header_value: str) -> str:
