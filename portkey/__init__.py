@@ -84,7 +84,9 @@ _export(
 )  # fmt: skip
 _export("portkey.api_resources.client", "Portkey")
 _export("portkey.api_resources.async_portkey", "AsyncPortkey")
-_export("portkey.legacy", "ChatCompletions", "Completions", "Completion", "Embeddings")
+_export(
+    "portkey.legacy", "ChatCompletions", "Completions", "Completion", "Embeddings", "Generations"
+)
 
 # The legacy SDK's name for createHeaders.
 _EXPORTS["CreateHeaders"] = ("portkey.api_resources.headers", "createHeaders")
@@ -148,3 +150,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
     from .legacy import Completion as Completion
     from .legacy import Completions as Completions
     from .legacy import Embeddings as Embeddings
+    from .legacy import Generations as Generations

@@ -411,3 +411,39 @@ class Embeddings:
 
 # The legacy SDK's name for text completions.
 Completion = Completions
+
+
+class Generations:
+    """``portkey.Generations``: the 0.1.x SDK's saved-prompt calls (deprecated; see
+    ``client.prompts.completions``)."""
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        prompt_id: str,
+        variables: Optional[Mapping[str, Any]] = None,
+        config: ConfigArg = None,
+        **params: Any,
+    ) -> Any:
+        """Run the saved prompt ``prompt_id`` with ``variables`` (warns: deprecated).
+        ``config`` replaces ``portkey.config`` for this call; neither is required."""
+        client = default_client(_globals().config).sync_client()
+        return client.generations.create(
+            prompt_id=prompt_id, variables=variables, config=config, **params
+        )
+
+    @classmethod
+    async def acreate(
+        cls,
+        *,
+        prompt_id: str,
+        variables: Optional[Mapping[str, Any]] = None,
+        config: ConfigArg = None,
+        **params: Any,
+    ) -> Any:
+        """Async twin of :meth:`create`."""
+        client = default_client(_globals().config).async_client()
+        return await client.generations.create(
+            prompt_id=prompt_id, variables=variables, config=config, **params
+        )

@@ -96,3 +96,28 @@ def test_bad_input_is_refused_before_sending(
         hosted(stub).generations.create(**kwargs)
     assert caught.value.field == field
     assert stub.requests() == []
+
+
+def test_the_0_1_module_form_sends_the_same_request(stub: ProviderStub) -> None:
+    import portkey
+
+    portkey.api_key = "pk-gen-1"
+    portkey.base_url = f"{stub.url}/v1"
+    stub.script("default", status(200, ANSWER), status(200, ANSWER))
+    with pytest.warns(DeprecationWarning):
+        result = portkey.Generations.create(prompt_id="pp-greet", variables={"name": "Ada"})
+    assert result.data == {"choices": [{"text": "Hello Ada"}]}
+    with pytest.warns(DeprecationWarning):
+        again = asyncio.run(
+            portkey.Generations.acreate(
+                prompt_id="pp-greet", variables={"name": "Bo"}, config="pc-1"
+            )
+        )
+    assert again.success is True
+    first, second = stub.requests()
+    assert (first.method, first.path) == ("POST", "/v1/prompts/pp-greet/generate")
+    assert first.json == {"variables": {"name": "Ada"}}
+    assert "x-portkey-config" not in first.headers
+    assert second.headers["x-portkey-config"] == "pc-1"
+    with pytest.raises(TypeError):
+        portkey.Generations.create(variables={"name": "Ada"})  # type: ignore[call-arg]
