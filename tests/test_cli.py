@@ -314,7 +314,8 @@ def test_validate_current_shape_errors(tmp_path: Path) -> None:
     code, _, err = run("config", "validate", path)
 
     assert code == EXIT_USAGE
-    assert f"{path}:{line_of(text, 'fallbak')}: strategy.mode: Input should be 'single'" in err
+    assert f"{path}:{line_of(text, 'fallbak')}: strategy.mode: strategy mode must be one of" in err
+    assert "did you mean 'fallback'?" in err
     assert f"{path}:{line_of(text, 'anthropic-vk')}: targets[1].weight:" in err
 
 

@@ -4,6 +4,7 @@
     PortkeyError
     ├── InvalidRequestError (also a ValueError): bad input caught before anything is sent
     │   ├── MissingAPIKeyError
+    │   │   └── MissingProviderKeyError
     │   ├── MissingConfigError
     │   └── InvalidHeaderValueError
     └── APIError: something went wrong talking to the gateway
@@ -40,6 +41,18 @@ class InvalidRequestError(PortkeyError, ValueError):
 
 class MissingAPIKeyError(InvalidRequestError):
     """No Portkey API key was found where one is needed."""
+
+
+class MissingProviderKeyError(MissingAPIKeyError):
+    """An LLM of the config has no provider key, and the environment variable that would
+    supply it is not set. Raised when the request (its config header) is built, never by
+    validation. ``env_var`` names the variable, ``llm_index`` the LLM (``llms[i]``).
+    """
+
+    def __init__(self, message: str, *, env_var: str, llm_index: int) -> None:
+        super().__init__(message, field=f"llms[{llm_index}].api_key")
+        self.env_var = env_var
+        self.llm_index = llm_index
 
 
 class MissingConfigError(InvalidRequestError):
