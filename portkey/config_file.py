@@ -309,7 +309,7 @@ def _problems(error: ValidationError, loaded: LoadedConfig, prefix: PathKey) -> 
         message = str(detail["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        if not loc:
+        if loc in ((), ("llms",)):
             # A rule over several LLMs names the one at fault in its message.
             found = _LLM_PATH.search(message)
             if found:

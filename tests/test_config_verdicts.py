@@ -63,8 +63,21 @@ CORPUS: List[Tuple[str, Dict[str, Any], bool]] = [
     ("sdk loadbalance", {"mode": "loadbalance", "llms": [llm(weight=1), llm(weight=3)]}, VALID),
     ("sdk ab_test", {"mode": "ab_test", "llms": [llm(weight=0.5), llm(weight=0.5)]}, VALID),
     ("sdk proxy (0.1.x)", {"mode": "proxy", "llms": [llm()]}, VALID),
-    ("sdk azure, no model", {"mode": "single", "llms": [{"provider": "azure-openai",
-     "api_key": "az-key-0001", "resource_name": "r", "deployment_id": "d"}]}, VALID),  # fmt: skip
+    (
+        "sdk azure, no model",
+        {
+            "mode": "single",
+            "llms": [
+                {
+                    "provider": "azure-openai",
+                    "api_key": "az-key-0001",
+                    "resource_name": "r",
+                    "deployment_id": "d",
+                }
+            ],
+        },
+        VALID,
+    ),
     ("sdk cache_age alone", {"mode": "single", "llms": [llm(cache_age=60)]}, VALID),
     ("sdk key from env", {"mode": "single", "llms": [{"provider": "openai", "model": "m"}]}, VALID),
     ("sdk empty llms", {"mode": "single", "llms": []}, INVALID),
@@ -78,65 +91,160 @@ CORPUS: List[Tuple[str, Dict[str, Any], bool]] = [
     ("sdk key with newline", {"mode": "single", "llms": [llm(api_key="sk-x-0001\n")]}, INVALID),
     ("sdk param 100 deep", {"mode": "single", "llms": [llm(extra_body=deep(100))]}, INVALID),
     # ---- legacy gateway shape ----
-    ("legacy loadbalance", {"mode": "loadbalance", "options": [option(weight=0.7),
-     option(weight=0.3, cache={"mode": "semantic", "max_age": 60})]}, VALID),  # fmt: skip
+    (
+        "legacy loadbalance",
+        {
+            "mode": "loadbalance",
+            "options": [
+                option(weight=0.7),
+                option(weight=0.3, cache={"mode": "semantic", "max_age": 60}),
+            ],
+        },
+        VALID,
+    ),
     ("legacy single", {"mode": "single", "options": [option(retry={"attempts": 2})]}, VALID),
     ("legacy proxy", {"mode": "proxy", "options": [option()]}, VALID),
-    ("legacy bad temperature", {"mode": "single", "options": [option(
-     override_params={"model": "m", "temperature": 3.5})]}, INVALID),  # fmt: skip
+    (
+        "legacy bad temperature",
+        {"mode": "single", "options": [option(override_params={"model": "m", "temperature": 3.5})]},
+        INVALID,
+    ),
     ("legacy unknown mode", {"mode": "roundrobin", "options": [option()]}, INVALID),
     ("legacy option not an object", {"mode": "single", "options": ["openai"]}, INVALID),
     ("legacy empty options", {"mode": "fallback", "options": []}, INVALID),
     # ---- legacy request body ----
-    ("body", {"config": {"mode": "single", "options": [option()]},
-     "params": {"max_tokens": 5}}, VALID),  # fmt: skip
+    (
+        "body",
+        {"config": {"mode": "single", "options": [option()]}, "params": {"max_tokens": 5}},
+        VALID,
+    ),
     ("body without options", {"config": {"mode": "single"}, "params": {}}, INVALID),
-    ("body with bad weight", {"config": {"mode": "loadbalance", "options": [
-     option(weight=-2), option(weight=1)]}}, INVALID),  # fmt: skip
+    (
+        "body with bad weight",
+        {"config": {"mode": "loadbalance", "options": [option(weight=-2), option(weight=1)]}},
+        INVALID,
+    ),
     # ---- current shape ----
-    ("current fallback", {"strategy": {"mode": "fallback", "on_status_codes": [429]},
-     "targets": [target(), {"virtual_key": "vk-1"}]}, VALID),  # fmt: skip
+    (
+        "current fallback",
+        {
+            "strategy": {"mode": "fallback", "on_status_codes": [429]},
+            "targets": [target(), {"virtual_key": "vk-1"}],
+        },
+        VALID,
+    ),
     ("current one target", target(), VALID),
     ("current retry only", {"retry": {"attempts": 2}, "cache": {"mode": "simple"}}, VALID),
-    ("current nested", {"strategy": {"mode": "loadbalance"}, "targets": [
-        {"strategy": {"mode": "fallback"}, "targets": [target(), target()], "weight": 2},
-        target(weight=1)]}, VALID),  # fmt: skip
-    ("current conditional", {"strategy": {"mode": "conditional", "conditions": [
-        {"query": {"metadata.tier": {"$eq": "pro"}}, "then": "big"}], "default": "small"},
-        "targets": [target(name="big"), target(name="small")]}, VALID),  # fmt: skip
-    ("current partial weights", {"strategy": {"mode": "loadbalance"},
-     "targets": [target(weight=2), target()]}, VALID),  # fmt: skip
+    (
+        "current nested",
+        {
+            "strategy": {"mode": "loadbalance"},
+            "targets": [
+                {"strategy": {"mode": "fallback"}, "targets": [target(), target()], "weight": 2},
+                target(weight=1),
+            ],
+        },
+        VALID,
+    ),
+    (
+        "current conditional",
+        {
+            "strategy": {
+                "mode": "conditional",
+                "conditions": [{"query": {"metadata.tier": {"$eq": "pro"}}, "then": "big"}],
+                "default": "small",
+            },
+            "targets": [target(name="big"), target(name="small")],
+        },
+        VALID,
+    ),
+    (
+        "current partial weights",
+        {"strategy": {"mode": "loadbalance"}, "targets": [target(weight=2), target()]},
+        VALID,
+    ),
     ("current empty targets", {"strategy": {"mode": "fallback"}, "targets": []}, INVALID),
-    ("current negative weight", {"strategy": {"mode": "loadbalance"},
-     "targets": [target(weight=-1), target()]}, INVALID),  # fmt: skip
-    ("current nested unknown mode", {"strategy": {"mode": "fallback"}, "targets": [
-        {"strategy": {"mode": "roundrobin"}, "targets": [target()]}]}, INVALID),  # fmt: skip
-    ("current nested empty targets", {"strategy": {"mode": "fallback"}, "targets": [
-        {"strategy": {"mode": "single"}, "targets": []}]}, INVALID),  # fmt: skip
-    ("current single with two", {"strategy": {"mode": "single"},
-     "targets": [target(), target()]}, INVALID),  # fmt: skip
+    (
+        "current negative weight",
+        {"strategy": {"mode": "loadbalance"}, "targets": [target(weight=-1), target()]},
+        INVALID,
+    ),
+    (
+        "current nested unknown mode",
+        {
+            "strategy": {"mode": "fallback"},
+            "targets": [{"strategy": {"mode": "roundrobin"}, "targets": [target()]}],
+        },
+        INVALID,
+    ),
+    (
+        "current nested empty targets",
+        {
+            "strategy": {"mode": "fallback"},
+            "targets": [{"strategy": {"mode": "single"}, "targets": []}],
+        },
+        INVALID,
+    ),
+    (
+        "current single with two",
+        {"strategy": {"mode": "single"}, "targets": [target(), target()]},
+        INVALID,
+    ),
     ("current ab_test mode", {"strategy": {"mode": "ab_test"}, "targets": [target()]}, INVALID),
     ("current proxy mode", {"strategy": {"mode": "proxy"}, "targets": [target()]}, INVALID),
-    ("current strategy without targets", {"strategy": {"mode": "single"},
-     "provider": "openai", "api_key": "k-1"}, INVALID),  # fmt: skip
-    ("current target without provider", {"strategy": {"mode": "fallback"},
-     "targets": [{"override_params": {"model": "m"}}]}, INVALID),  # fmt: skip
-    ("current conditional unknown name", {"strategy": {"mode": "conditional", "conditions": [
-        {"query": {}, "then": "missing"}]}, "targets": [target(name="a")]}, INVALID),  # fmt: skip
-    ("current retry too many", {"strategy": {"mode": "single"},
-     "targets": [target(retry={"attempts": 9})]}, INVALID),  # fmt: skip
-    ("current bad cache mode", {"strategy": {"mode": "single"},
-     "targets": [target(cache={"mode": "fuzzy"})]}, INVALID),  # fmt: skip
-    ("current all weights zero", {"strategy": {"mode": "loadbalance"},
-     "targets": [target(weight=0), target(weight=0)]}, INVALID),  # fmt: skip
-    ("current params 100 deep", {"strategy": {"mode": "single"},
-     "targets": [target(override_params={"extra": deep(100)})]}, INVALID),  # fmt: skip
-    ("current key typo", {"strategy": {"mode": "single"},
-     "targets": [target(overide_params={"model": "m"})]}, INVALID),  # fmt: skip
-    ("current empty api_key", {"strategy": {"mode": "single"},
-     "targets": [target(api_key="")]}, INVALID),  # fmt: skip
-    ("current empty model", {"strategy": {"mode": "single"},
-     "targets": [target(override_params={"model": ""})]}, INVALID),  # fmt: skip
+    (
+        "current strategy without targets",
+        {"strategy": {"mode": "single"}, "provider": "openai", "api_key": "k-1"},
+        INVALID,
+    ),
+    (
+        "current target without provider",
+        {"strategy": {"mode": "fallback"}, "targets": [{"override_params": {"model": "m"}}]},
+        INVALID,
+    ),
+    (
+        "current conditional unknown name",
+        {
+            "strategy": {"mode": "conditional", "conditions": [{"query": {}, "then": "missing"}]},
+            "targets": [target(name="a")],
+        },
+        INVALID,
+    ),
+    (
+        "current retry too many",
+        {"strategy": {"mode": "single"}, "targets": [target(retry={"attempts": 9})]},
+        INVALID,
+    ),
+    (
+        "current bad cache mode",
+        {"strategy": {"mode": "single"}, "targets": [target(cache={"mode": "fuzzy"})]},
+        INVALID,
+    ),
+    (
+        "current all weights zero",
+        {"strategy": {"mode": "loadbalance"}, "targets": [target(weight=0), target(weight=0)]},
+        INVALID,
+    ),
+    (
+        "current params 100 deep",
+        {"strategy": {"mode": "single"}, "targets": [target(override_params={"extra": deep(100)})]},
+        INVALID,
+    ),
+    (
+        "current key typo",
+        {"strategy": {"mode": "single"}, "targets": [target(overide_params={"model": "m"})]},
+        INVALID,
+    ),
+    (
+        "current empty api_key",
+        {"strategy": {"mode": "single"}, "targets": [target(api_key="")]},
+        INVALID,
+    ),
+    (
+        "current empty model",
+        {"strategy": {"mode": "single"}, "targets": [target(override_params={"model": ""})]},
+        INVALID,
+    ),
     ("current unknown provider", {"provider": "opnai", "api_key": "k-1"}, INVALID),
     ("not a routing config", {"name": "not a config"}, INVALID),
 ]

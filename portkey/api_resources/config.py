@@ -37,8 +37,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     SecretStr,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
@@ -53,6 +55,7 @@ from .constants import (
 from .exceptions import MissingProviderKeyError
 from .gateway_config import (
     SECRET_FIELDS,
+    JSONParam,
     ProviderKey,
     RetrySettings,
     check_document_depth,
@@ -207,7 +210,7 @@ class Message(BaseModel):
     """One chat message: ``{"role": "user", "content": "..."}``. Extra keys are kept."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-    __pydantic_extra__: Dict[str, Any]
+    __pydantic_extra__: Dict[str, JSONParam]
 
     role: str = Field(description="Who speaks: system, developer, user, assistant, tool, function.")
     content: Optional[Union[str, List[Dict[str, JSONValue]]]] = Field(
@@ -227,12 +230,6 @@ class Message(BaseModel):
     def _json_content(cls, content: Any) -> Any:
         return check_json_param(content, "content") if isinstance(content, list) else content
 
-    @model_validator(mode="after")
-    def _json_extras(self) -> "Message":
-        for key, value in (self.model_extra or {}).items():
-            check_json_param(value, key)
-        return self
-
 
 class LLMOptions(_MaskedRepr):
     """One LLM a config can route to: provider, credentials, model, parameters, Portkey features.
@@ -250,7 +247,7 @@ class LLMOptions(_MaskedRepr):
         hide_input_in_errors=True,
         allow_inf_nan=False,
     )
-    __pydantic_extra__: Dict[str, Any]
+    __pydantic_extra__: Dict[str, JSONParam]
 
     # Where the call goes and with which credentials.
     provider: Optional[str] = Field(
@@ -348,11 +345,6 @@ class LLMOptions(_MaskedRepr):
         default=None, description="Chat messages; override the call's messages."
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _mask_credentials(cls, data: Any) -> Any:
-        return wrap_secrets(data)
-
     @field_validator(*SECRET_FIELDS)
     @classmethod
     def _secret(cls, value: Optional[SecretStr], info: Any) -> Optional[ProviderKey]:
@@ -416,8 +408,6 @@ class LLMOptions(_MaskedRepr):
 
     @model_validator(mode="after")
     def _consistent(self) -> "LLMOptions":
-        for key, value in (self.model_extra or {}).items():
-            check_json_param(value, key)
         if self.provider is None and self.virtual_key is None:
             raise ValueError(
                 "provider is required unless virtual_key is given (the virtual key names "
@@ -436,6 +426,14 @@ class LLMOptions(_MaskedRepr):
                 f"provider {self.provider!r} needs a key: pass api_key=... or virtual_key=..."
             )
         return self
+
+    # Declared after the other model rules, so that it wraps them all: credentials become
+    # ProviderKeys before any rule runs, and no error's recorded input
+    # (ValidationError.errors(), .json()) holds one in plain text.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["LLMOptions"]) -> Any:
+        return handler(wrap_secrets(data))
 
     def _has_credentials(self) -> bool:
         return bool(
@@ -528,6 +526,23 @@ class Config(_MaskedRepr):
 
     _cache: Dict[Tuple[Any, ...], str] = PrivateAttr(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _mask_credentials(cls, data: Any) -> Any:
+        # Credentials become ProviderKeys before any rule runs, so that no error's recorded
+        # input (ValidationError.errors(), .json()) holds one in plain text.
+        if not isinstance(data, Mapping):
+            return data
+        masked = dict(data)
+        if isinstance(masked.get("api_key"), str):
+            masked["api_key"] = ProviderKey(masked["api_key"])
+        llms = masked.get("llms")
+        if isinstance(llms, list):
+            masked["llms"] = [wrap_secrets(llm) for llm in llms]
+        elif isinstance(llms, Mapping):
+            masked["llms"] = [wrap_secrets(llms)]
+        return masked
+
     @field_validator("llms", mode="before")
     @classmethod
     def _listify(cls, llms: Any) -> Any:
@@ -540,26 +555,29 @@ class Config(_MaskedRepr):
     def _http_base_url(cls, url: Optional[str]) -> Optional[str]:
         return check_http_url(url, "base_url")
 
-    @field_validator("api_key")
+    @field_validator("api_key", mode="before")
     @classmethod
-    def _header_safe_key(cls, value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return None
-        checked = check_secret(SecretStr(value), "api_key")
+    def _header_safe_key(cls, value: Any) -> Any:
+        if not isinstance(value, SecretStr):
+            return value  # None, or a non-string the type check refuses
+        checked = check_secret(value, "api_key")
         return checked.get_secret_value() if checked is not None else None
 
     @field_serializer("api_key")
     def _masked_key(self, value: Optional[str]) -> Optional[str]:
         return mask_secret(value) if value else value
 
-    @model_validator(mode="after")
-    def _routable(self) -> "Config":
-        if not self.llms:
+    @field_validator("llms")
+    @classmethod
+    def _routable(cls, llms: List[LLMOptions], info: ValidationInfo) -> List[LLMOptions]:
+        # A field rule rather than a model rule: its error records only the LLMs as input.
+        if not llms:
             raise ValueError("llms is empty: give at least one LLMOptions")
-        self.request_options()  # raises when LLMs disagree on request-level options
-        if self.mode is not None:
-            check_mode_rules(self.mode, self.llms)
-        return self
+        _request_options(llms)  # raises when LLMs disagree on request-level options
+        mode = info.data.get("mode")
+        if mode is not None:
+            check_mode_rules(mode, llms)
+        return llms
 
     def resolved_mode(self, default: Optional[Union[Modes, str]] = None) -> Modes:
         """The mode in force: the config's own, else ``default`` (``portkey.mode``), else single."""
@@ -610,22 +628,7 @@ class Config(_MaskedRepr):
     def request_options(self) -> Dict[str, Any]:
         """The request-level options (trace_id, metadata, cache_force_refresh, cache_namespace)
         the LLMs carry. Raises ``ValueError`` when two LLMs give different values."""
-        found: Dict[str, Any] = {}
-        source: Dict[str, int] = {}
-        for index, llm in enumerate(self.llms):
-            for name in REQUEST_LEVEL_FIELDS:
-                value = getattr(llm, name)
-                if value is None:
-                    continue
-                if name in found and found[name] != value:
-                    raise ValueError(
-                        f"llms[{source[name]}].{name}={found[name]!r} and llms[{index}].{name}="
-                        f"{value!r} differ; a request has one {name}: set it on one LLM only, "
-                        "or per call"
-                    )
-                found.setdefault(name, value)
-                source.setdefault(name, index)
-        return found
+        return _request_options(self.llms)
 
     def default_messages(self) -> Optional[List[Dict[str, Any]]]:
         """The first LLM's ``messages``, used when a chat call is given none."""
@@ -673,6 +676,25 @@ class Config(_MaskedRepr):
         count = len(self.llms)
         title = f"**Config** · mode `{mode}` · {count} LLM{'s' if count != 1 else ''}"
         return title + "\n\n" + "\n".join(rows)
+
+
+def _request_options(llms: List[LLMOptions]) -> Dict[str, Any]:
+    found: Dict[str, Any] = {}
+    source: Dict[str, int] = {}
+    for index, llm in enumerate(llms):
+        for name in REQUEST_LEVEL_FIELDS:
+            value = getattr(llm, name)
+            if value is None:
+                continue
+            if name in found and found[name] != value:
+                raise ValueError(
+                    f"llms[{source[name]}].{name}={found[name]!r} and llms[{index}].{name}="
+                    f"{value!r} differ; a request has one {name}: set it on one LLM only, "
+                    "or per call"
+                )
+            found.setdefault(name, value)
+            source.setdefault(name, index)
+    return found
 
 
 _GATEWAY_MODE = {

@@ -16,12 +16,14 @@ included), the shape detection and the legacy-shape translation. ``config.py`` b
 import difflib
 import math
 import warnings
-from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union
+from typing import Annotated, Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     SecretStr,
     ValidationError,
     field_validator,
@@ -90,12 +92,13 @@ def wrap_secrets(data: Any) -> Any:
     """
     if not isinstance(data, Mapping):
         return data
-    if not any(isinstance(data.get(name), str) for name in SECRET_FIELDS):
-        return data
     wrapped = dict(data)
     for name in SECRET_FIELDS:
         if isinstance(wrapped.get(name), str):
             wrapped[name] = ProviderKey(wrapped[name])
+    targets = wrapped.get("targets")
+    if isinstance(targets, list):  # nested targets: a rule on the parent records them as input
+        wrapped["targets"] = [wrap_secrets(target) for target in targets]
     return wrapped
 
 
@@ -218,6 +221,18 @@ def check_json_param(value: Any, field: str) -> Any:
         path, reason = problem
         raise ValueError(f"{field}{_where(path)} {reason}")
     return value
+
+
+def _json_value(value: Any) -> Any:
+    problem = json_problem(value)
+    if problem is not None:
+        path, reason = problem
+        raise ValueError(f"value{_where(path)} {reason}" if path else f"value {reason}")
+    return value
+
+
+#: A free-form parameter value: any JSON (checked by :func:`json_problem`).
+JSONParam = Annotated[Any, AfterValidator(_json_value)]
 
 
 def check_document_depth(data: Any, title: str = "config") -> None:
@@ -355,11 +370,6 @@ class GatewayTarget(BaseModel):
     strategy: Optional[Strategy] = None
     targets: Optional[List["GatewayTarget"]] = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _mask_credentials(cls, data: Any) -> Any:
-        return wrap_secrets(data)
-
     @field_validator(*SECRET_FIELDS)
     @classmethod
     def _secret(cls, value: Optional[SecretStr], info: Any) -> Optional[ProviderKey]:
@@ -412,6 +422,14 @@ class GatewayTarget(BaseModel):
         elif self.strategy is not None:
             raise ValueError("a strategy needs targets to choose from")
         return self
+
+    # Declared after the other model rules, so that it wraps them all (see LLMOptions).
+    @model_validator(mode="wrap")
+    @classmethod
+    def _mask_credentials(
+        cls, data: Any, handler: ModelWrapValidatorHandler["GatewayTarget"]
+    ) -> Any:
+        return handler(wrap_secrets(data))
 
     def _check_extra_keys(self) -> None:
         known = list(type(self).model_fields)
