@@ -419,7 +419,7 @@ class LLMOptions(_MaskedRepr):
                 "cache is used with that max age. Set cache_status='simple' (or 'semantic') "
                 "to say which",
                 DeprecationWarning,
-                stacklevel=3,  # this validator, pydantic's __init__, the caller
+                stacklevel=4,  # this rule, _mask_credentials, pydantic's __init__, the caller
             )
         if self.key_env_var() is None and not self._has_credentials():
             raise ValueError(
@@ -433,6 +433,8 @@ class LLMOptions(_MaskedRepr):
     @model_validator(mode="wrap")
     @classmethod
     def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["LLMOptions"]) -> Any:
+        if isinstance(data, cls):
+            return data  # already validated (and frozen): its rules ran when it was built
         return handler(wrap_secrets(data))
 
     def _has_credentials(self) -> bool:

@@ -128,7 +128,9 @@ def check_secret(value: Optional[SecretStr], field: str) -> Optional[ProviderKey
     if value is None:
         return None
     plain = value.get_secret_value()
-    if plain and plain != plain.strip():
+    if not plain.strip():
+        check_text(plain, field)  # raises: empty or blank
+    if plain != plain.strip():
         raise ValueError(
             f"{field} has leading or trailing whitespace (often the newline of a key read "
             f"from a file): strip it, e.g. open(path).read().strip(); the value is not shown"
@@ -429,6 +431,8 @@ class GatewayTarget(BaseModel):
     def _mask_credentials(
         cls, data: Any, handler: ModelWrapValidatorHandler["GatewayTarget"]
     ) -> Any:
+        if isinstance(data, cls):
+            return data  # already validated (and frozen): its rules ran when it was built
         return handler(wrap_secrets(data))
 
     def _check_extra_keys(self) -> None:
