@@ -74,7 +74,7 @@ _export("portkey.api_resources.base_client", "NOT_GIVEN", "NotGiven")
 _export(
     "portkey.api_resources.exceptions",
     "PortkeyError", "InvalidRequestError", "MissingAPIKeyError", "MissingProviderKeyError",
-    "MissingConfigError",
+    "MissingConfigError", "InvalidConfigError",
     "InvalidHeaderValueError", "APIError", "APIConnectionError", "APITimeoutError",
     "StreamInterruptedError", "TLSError", "APIResponseValidationError", "APIStatusError",
     "BadRequestError",

@@ -33,7 +33,12 @@ from pydantic import ValidationError
 
 from .api_resources.config import REQUEST_LEVEL_FIELDS, Config, config_from_mapping
 from .api_resources.constants import MAX_CONFIG_HEADER_BYTES
-from .api_resources.gateway_config import Shape, config_shape, origin_of_llm_field
+from .api_resources.gateway_config import (
+    Shape,
+    config_shape,
+    location_text,
+    origin_of_llm_field,
+)
 
 __all__ = [
     "SHAPE_NAMES",
@@ -128,13 +133,7 @@ class MigrationResult:
 
 def path_text(path: Sequence[Union[str, int]]) -> str:
     """``("llms", 0, "model")`` -> ``llms[0].model``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
+    return location_text(path)
 
 
 # ---- reading ------------------------------------------------------------------------------

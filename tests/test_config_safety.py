@@ -27,6 +27,7 @@ import portkey
 import portkey_ai
 from portkey import (
     Config,
+    InvalidConfigError,
     InvalidRequestError,
     LLMOptions,
     MissingAPIKeyError,
@@ -64,17 +65,18 @@ def validate_file(tmp_path: Path, config: Dict[str, Any]) -> "tuple[int, str, st
     return code, out.getvalue(), err.getvalue()
 
 
-def error_text(exc: ValidationError) -> str:
+def error_text(exc: BaseException) -> str:
     """Everything a caller could print about a validation error."""
-    return "\n".join(
-        [
-            str(exc),
-            repr(exc),
-            repr(exc.errors()),
-            exc.json(),
-            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-        ]
-    )
+    parts = [
+        str(exc),
+        repr(exc),
+        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    ]
+    if isinstance(exc, ValidationError):
+        parts += [repr(exc.errors()), exc.json()]
+    if isinstance(exc, InvalidConfigError):
+        parts.append(repr(exc.problems))
+    return "\n".join(parts)
 
 
 def all_secret_llms() -> List[LLMOptions]:
@@ -260,7 +262,7 @@ KEY_FROM_FILE = PROVIDER_KEY + "\n"  # what open(path).read() gives
     ],
 )
 def test_a_key_with_a_newline_is_refused_without_echoing_it(build: Callable[[], Any]) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises((ValidationError, InvalidConfigError)) as info:
         build()
     text = error_text(info.value)
     assert MARKER not in text, text[:500]
@@ -332,11 +334,14 @@ def test_deep_nesting_is_a_validation_error_naming_the_path_not_a_recursion_erro
             {"provider": "openai", "api_key": "k-1", "override_params": {"extra": deep(1000)}}
         ],
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidConfigError) as caught:
         Portkey(base_url=LOCAL_GATEWAY, config=current)
-    loc = info.value.errors()[0]["loc"]
-    assert loc[:4] == ("targets", 0, "override_params", "extra")
-    assert f"more than {MAX_CONFIG_DEPTH} levels" in str(info.value)
+    [(path, message)] = caught.value.problems
+    assert path.startswith("targets[0].override_params.extra.x.x")
+    assert f"more than {MAX_CONFIG_DEPTH} levels" in message
+    with pytest.raises(ValidationError) as info:
+        config_from_mapping(current)
+    assert info.value.errors()[0]["loc"][:4] == ("targets", 0, "override_params", "extra")
 
     with pytest.raises(ValidationError) as info:
         LLMOptions(provider="openai", api_key="k-1", extra_body=deep(1000))
@@ -347,9 +352,10 @@ def test_deep_nesting_is_a_validation_error_naming_the_path_not_a_recursion_erro
         "mode": "single",
         "llms": [{"provider": "openai", "api_key": "k-1", "response_format": deep(1000)}],
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidConfigError) as caught:
         Portkey(base_url=LOCAL_GATEWAY, config=sdk)
-    assert info.value.errors()[0]["loc"][:3] == ("llms", 0, "response_format")
+    assert caught.value.problems[0][0].startswith("llms[0].response_format")
+    assert caught.value.field == "config"
 
 
 def test_nesting_up_to_the_limit_is_accepted() -> None:
@@ -365,8 +371,12 @@ def test_non_finite_weight_is_reported_at_its_path(weight: float) -> None:
         {"provider": "openai", "api_key": "k-1", "weight": weight},
         {"provider": "openai", "api_key": "k-2", "weight": 1},
     ]
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidConfigError) as caught:
         Portkey(base_url=LOCAL_GATEWAY, config={"mode": "loadbalance", "llms": llms})
+    assert [path for path, _ in caught.value.problems] == ["llms[0].weight"]
+    assert "llms[0].weight: Input should be a finite number" in str(caught.value)
+    with pytest.raises(ValidationError) as info:
+        Config.model_validate({"mode": "loadbalance", "llms": llms})
     assert [e["loc"] for e in info.value.errors()] == [("llms", 0, "weight")]
     with pytest.raises(ValidationError) as info:
         config_from_mapping(
@@ -379,6 +389,12 @@ def test_non_finite_weight_is_reported_at_its_path(weight: float) -> None:
 
 
 def test_non_json_parameter_values_are_reported_at_their_path() -> None:
+    with pytest.raises(InvalidConfigError) as caught:
+        Portkey(
+            base_url=LOCAL_GATEWAY,
+            config={"mode": "single", "llms": [{"provider": "openai", "api_key": "k", "foo": {1}}]},
+        )
+    assert caught.value.problems == [("llms[0].foo", "a set is not JSON: use a list")]
     with pytest.raises(ValidationError) as info:
         Config.model_validate(
             {"mode": "single", "llms": [{"provider": "openai", "api_key": "k-1", "foo": {1, 2}}]}

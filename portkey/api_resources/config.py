@@ -40,7 +40,6 @@ from pydantic import (
     ModelWrapValidatorHandler,
     PrivateAttr,
     SecretStr,
-    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
@@ -191,7 +190,8 @@ def _mode_warning(mode: "Modes") -> None:
             "mode='proxy' is the 0.1.x pass-through to one LLM; it is sent to the gateway as "
             "mode='single'. Write mode='single' instead",
             DeprecationWarning,
-            stacklevel=5,  # here, check_mode_rules, Config's validator, __init__, the caller
+            # here, check_mode_rules, Config's rule, _mask_credentials, __init__, the caller
+            stacklevel=6,
         )
 
 
@@ -368,12 +368,18 @@ class LLMOptions(_MaskedRepr):
         return check_http_url(check_text(host, "custom_host"), "custom_host")
 
     @field_validator(
-        "model", "trace_id", "cache_namespace", "resource_name", "deployment_id", "api_version",
-        "aws_region", "vertex_project_id", "vertex_region",
+        "model", "resource_name", "deployment_id", "api_version", "aws_region",
+        "vertex_project_id", "vertex_region",
     )  # fmt: skip
     @classmethod
     def _meaningful_text(cls, value: Optional[str], info: Any) -> Optional[str]:
         return check_text(value, info.field_name)
+
+    @field_validator("trace_id", "cache_namespace")
+    @classmethod
+    def _header_text(cls, value: Optional[str], info: Any) -> Optional[str]:
+        # Request-level: sent as x-portkey-* headers.
+        return check_text(value, info.field_name, header=True)
 
     @field_validator(*_JSON_PARAMS)
     @classmethod
@@ -528,23 +534,6 @@ class Config(_MaskedRepr):
 
     _cache: Dict[Tuple[Any, ...], str] = PrivateAttr(default_factory=dict)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _mask_credentials(cls, data: Any) -> Any:
-        # Credentials become ProviderKeys before any rule runs, so that no error's recorded
-        # input (ValidationError.errors(), .json()) holds one in plain text.
-        if not isinstance(data, Mapping):
-            return data
-        masked = dict(data)
-        if isinstance(masked.get("api_key"), str):
-            masked["api_key"] = ProviderKey(masked["api_key"])
-        llms = masked.get("llms")
-        if isinstance(llms, list):
-            masked["llms"] = [wrap_secrets(llm) for llm in llms]
-        elif isinstance(llms, Mapping):
-            masked["llms"] = [wrap_secrets(llms)]
-        return masked
-
     @field_validator("llms", mode="before")
     @classmethod
     def _listify(cls, llms: Any) -> Any:
@@ -569,17 +558,32 @@ class Config(_MaskedRepr):
     def _masked_key(self, value: Optional[str]) -> Optional[str]:
         return mask_secret(value) if value else value
 
-    @field_validator("llms")
-    @classmethod
-    def _routable(cls, llms: List[LLMOptions], info: ValidationInfo) -> List[LLMOptions]:
-        # A field rule rather than a model rule: its error records only the LLMs as input.
-        if not llms:
+    @model_validator(mode="after")
+    def _routable(self) -> "Config":
+        if not self.llms:
             raise ValueError("llms is empty: give at least one LLMOptions")
-        _request_options(llms)  # raises when LLMs disagree on request-level options
-        mode = info.data.get("mode")
-        if mode is not None:
-            check_mode_rules(mode, llms)
-        return llms
+        _request_options(self.llms)  # raises when LLMs disagree on request-level options
+        if self.mode is not None:
+            check_mode_rules(self.mode, self.llms)
+        return self
+
+    # Declared after the other model rules, so that it wraps them all: credentials become
+    # ProviderKeys before any rule runs, and no error's recorded input
+    # (ValidationError.errors(), .json()) holds one in plain text.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["Config"]) -> Any:
+        if not isinstance(data, Mapping):
+            return handler(data)
+        masked = dict(data)
+        if isinstance(masked.get("api_key"), str):
+            masked["api_key"] = ProviderKey(masked["api_key"])
+        llms = masked.get("llms")
+        if isinstance(llms, list):
+            masked["llms"] = [wrap_secrets(llm) for llm in llms]
+        elif isinstance(llms, Mapping):
+            masked["llms"] = [wrap_secrets(llms)]
+        return handler(masked)
 
     def resolved_mode(self, default: Optional[Union[Modes, str]] = None) -> Modes:
         """The mode in force: the config's own, else ``default`` (``portkey.mode``), else single."""

@@ -6,6 +6,7 @@
     │   ├── MissingAPIKeyError
     │   │   └── MissingProviderKeyError
     │   ├── MissingConfigError
+    │   ├── InvalidConfigError
     │   └── InvalidHeaderValueError
     └── APIError: something went wrong talking to the gateway
         ├── APIConnectionError
@@ -20,7 +21,7 @@
 """
 
 import json
-from typing import Any, Dict, Mapping, Optional, Type
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 
 class PortkeyError(Exception):
@@ -57,6 +58,19 @@ class MissingProviderKeyError(MissingAPIKeyError):
 
 class MissingConfigError(InvalidRequestError):
     """The module-level API was called with no config to route by."""
+
+
+class InvalidConfigError(InvalidRequestError):
+    """A config given as a dict or JSON text breaks the config rules, or is too large to send.
+
+    ``field`` is ``"config"``; ``problems`` lists ``(path, message)`` pairs, the path inside
+    the config (``llms[0].weight``, ``targets[1].override_params.foo``), also one per line of
+    the message.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[Tuple[str, str]] = ()) -> None:
+        super().__init__(message, field="config")
+        self.problems: List[Tuple[str, str]] = list(problems)
 
 
 class InvalidHeaderValueError(InvalidRequestError):

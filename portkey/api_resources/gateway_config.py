@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .constants import GATEWAY_PROVIDERS, MAX_CONFIG_DEPTH
+from .exceptions import InvalidConfigError
 from .secrets import mask_secret
 
 Shape = Literal["sdk", "legacy-gateway", "legacy-body", "current"]
@@ -105,8 +106,10 @@ def wrap_secrets(data: Any) -> Any:
 # ---- field rules --------------------------------------------------------------------------
 
 
-def check_text(value: Optional[str], field: str) -> Optional[str]:
-    """Refuse an empty or blank value, and line breaks or NUL (which would break a header)."""
+def check_text(value: Optional[str], field: str, header: bool = False) -> Optional[str]:
+    """Refuse an empty or blank value; for a value that travels in a header (``header``), also
+    line breaks and NUL, which would end the header. (Values inside the config JSON are escaped
+    and may hold any text.)"""
     if value is None:
         return None
     if not value.strip():
@@ -115,7 +118,7 @@ def check_text(value: Optional[str], field: str) -> Optional[str]:
             if not value
             else f"{field} is blank (only whitespace); give a real value or leave it out"
         )
-    if any(ch in value for ch in "\r\n\0"):
+    if header and any(ch in value for ch in "\r\n\0"):
         raise ValueError(
             f"{field} contains a line break or NUL character, which cannot go in an HTTP "
             "header; remove it"
@@ -135,7 +138,7 @@ def check_secret(value: Optional[SecretStr], field: str) -> Optional[ProviderKey
             f"{field} has leading or trailing whitespace (often the newline of a key read "
             f"from a file): strip it, e.g. open(path).read().strip(); the value is not shown"
         )
-    check_text(plain, field)
+    check_text(plain, field, header=True)  # the gateway sends it on in a header
     return value if isinstance(value, ProviderKey) else ProviderKey(plain)
 
 
@@ -195,7 +198,7 @@ def json_problem(value: Any, max_depth: int = MAX_CONFIG_DEPTH) -> Optional[Tupl
             continue
         if isinstance(node, float):
             if not math.isfinite(node):
-                return path, f"is {node}, which JSON cannot carry: use a finite number"
+                return path, f"{node} is not JSON: use a finite number"
             continue
         if isinstance(node, BaseModel):
             node = node.model_dump(exclude_none=True)
@@ -206,12 +209,10 @@ def json_problem(value: Any, max_depth: int = MAX_CONFIG_DEPTH) -> Optional[Tupl
         else:
             return path, _type_hint(node)
         if depth > max_depth:
-            return path, (
-                f"is nested more than {max_depth} levels deep (MAX_CONFIG_DEPTH); flatten it"
-            )
+            return path, f"nested more than {max_depth} levels deep (MAX_CONFIG_DEPTH): flatten it"
         for key, item in items:
             if isinstance(node, Mapping) and not isinstance(key, str):
-                return path, f"has the key {key!r}; JSON object keys must be strings"
+                return path, f"the key {key!r} is not a string: JSON object keys are strings"
             stack.append((item, (*path, key), depth + 1))
     return None
 
@@ -221,7 +222,7 @@ def check_json_param(value: Any, field: str) -> Any:
     problem = json_problem(value)
     if problem is not None:
         path, reason = problem
-        raise ValueError(f"{field}{_where(path)} {reason}")
+        raise ValueError(f"{field}{_where(path)}: {reason}")
     return value
 
 
@@ -229,7 +230,7 @@ def _json_value(value: Any) -> Any:
     problem = json_problem(value)
     if problem is not None:
         path, reason = problem
-        raise ValueError(f"value{_where(path)} {reason}" if path else f"value {reason}")
+        raise ValueError(f"at {_where(path)}: {reason}" if path else reason)
     return value
 
 
@@ -260,6 +261,30 @@ def check_document_depth(data: Any, title: str = "config") -> None:
             detail: InitErrorDetails = {"type": error, "loc": path, "input": None}
             raise ValidationError.from_exception_data(title, [detail], hide_input=True)
         stack.extend((item, (*path, key)) for key, item in items)
+
+
+def location_text(loc: Iterable[Union[str, int]]) -> str:
+    """``("llms", 0, "model")`` -> ``llms[0].model``."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def invalid_config(error: ValidationError) -> InvalidConfigError:
+    """A config's ``ValidationError`` as the SDK's :class:`InvalidConfigError`: one line per
+    problem, each with its path in the config (inputs, which may be keys, left out)."""
+    problems = []
+    for detail in error.errors(include_input=False):
+        message = str(detail["msg"])
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        problems.append((location_text(detail["loc"]), message))
+    lines = "\n".join(f"  {path or '(config)'}: {message}" for path, message in problems)
+    return InvalidConfigError(f"config is not valid:\n{lines}", problems=problems)
 
 
 # ---- the current shape --------------------------------------------------------------------

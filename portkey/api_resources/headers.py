@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from .config import Config, Modes, config_from_mapping
 from .constants import HEADER_PREFIX, MAX_CONFIG_HEADER_BYTES, MAX_METADATA_BYTES
-from .exceptions import InvalidHeaderValueError, InvalidRequestError
+from .exceptions import InvalidConfigError, InvalidHeaderValueError, InvalidRequestError
+from .gateway_config import invalid_config
 
 #: The options that become ``x-portkey-*`` headers, in the order of the gateway's table.
 HEADER_OPTIONS: Tuple[str, ...] = (
@@ -60,10 +61,10 @@ def config_header_value(
     A dict (or JSON text) in any shape goes through ``config_from_mapping``: the SDK's shape
     and the legacy shapes are validated and translated like a ``Config``; the current gateway
     shape (``strategy``/``targets``) is validated by the same rules and sent as compact JSON.
-    Invalid configs raise pydantic's ``ValidationError`` naming each field path; a provider key
-    missing from the environment raises ``MissingProviderKeyError``; a config larger than
-    ``MAX_CONFIG_HEADER_BYTES`` raises ``InvalidRequestError`` (save it on Portkey and send
-    its slug instead).
+    An invalid dict raises ``InvalidConfigError`` naming each problem's path in the config; a
+    provider key missing from the environment raises ``MissingProviderKeyError``; a config
+    larger than ``MAX_CONFIG_HEADER_BYTES`` raises ``InvalidConfigError`` (save it on Portkey
+    and send its slug instead).
     """
     if isinstance(config, Config):
         return _within_header_limit(config.gateway_header(default_mode))
@@ -86,10 +87,14 @@ def config_header_value(
     if isinstance(config, Mapping):
         try:
             normalized = config_from_mapping(config)
-        except (ValidationError, InvalidRequestError):
-            raise  # their errors name the fields
+        except ValidationError as exc:
+            raise invalid_config(exc) from None  # one line per problem, with its path
+        except InvalidRequestError:
+            raise
         except ValueError as exc:  # not a routing config at all
-            raise InvalidRequestError(f"config is not valid: {exc}", field="config") from None
+            raise InvalidConfigError(
+                f"config is not valid: {exc}", problems=[("", str(exc))]
+            ) from None
         if isinstance(normalized, Config):
             return config_header_value(normalized, default_mode)
         return _within_header_limit(json.dumps(normalized, separators=(",", ":"), allow_nan=False))
@@ -101,12 +106,11 @@ def config_header_value(
 
 def _within_header_limit(header: str) -> str:
     if len(header) > MAX_CONFIG_HEADER_BYTES:
-        raise InvalidRequestError(
+        raise InvalidConfigError(
             f"config is {len(header)} bytes as JSON, over the {MAX_CONFIG_HEADER_BYTES}-byte "
             "limit for the x-portkey-config header (gateways refuse larger headers with 431). "
             "Save the config on Portkey (app.portkey.ai -> Configs) and pass its slug, "
-            "config='pc-...', or move long prompts out of the config into the request",
-            field="config",
+            "config='pc-...', or move long prompts out of the config into the request"
         )
     return header
 
