@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Tuple
 import pytest
 from pydantic import ValidationError
 
-from portkey import Portkey
+from portkey import Portkey, createHeaders
 from portkey.api_resources.config import config_from_mapping
 from portkey.api_resources.exceptions import InvalidRequestError
 from portkey.cli import main as cli_main
@@ -258,6 +258,14 @@ def verdict_of_client(config: Dict[str, Any]) -> bool:
     return VALID
 
 
+def verdict_of_create_headers(config: Dict[str, Any]) -> bool:
+    try:
+        createHeaders(config=config)
+    except (ValidationError, InvalidRequestError):
+        return INVALID
+    return VALID
+
+
 def verdict_of_model(config: Dict[str, Any]) -> bool:
     try:
         config_from_mapping(config)
@@ -292,6 +300,7 @@ def test_every_config_gets_one_verdict_from_client_model_and_cli(
         for index, (name, config, expected) in enumerate(CORPUS):
             verdicts = {
                 "Portkey(config=...)": verdict_of_client(config),
+                "createHeaders(config=...)": verdict_of_create_headers(config),
                 "config_from_mapping": verdict_of_model(config),
                 "portkey config validate": verdict_of_cli(config, tmp_path / f"{index}.json"),
             }
@@ -299,7 +308,7 @@ def test_every_config_gets_one_verdict_from_client_model_and_cli(
                 if verdict != expected:
                     disagreements.append(f"{name}: {way} says {'valid' if verdict else 'invalid'}")
     assert disagreements == []
-    print(f"\nCONFIG VERDICTS: {len(CORPUS)} configs x 3 ways in, 0 disagreements")
+    print(f"\nCONFIG VERDICTS: {len(CORPUS)} configs x 4 ways in, 0 disagreements")
 
 
 def test_a_config_object_and_its_dict_get_the_same_verdict() -> None:
