@@ -288,12 +288,12 @@ def _shape(source: str, data: Mapping[str, Any]) -> Shape:
 # ---- checking -----------------------------------------------------------------------------
 
 
-def _origin(loaded: LoadedConfig, loc: PathKey, prefix: PathKey) -> PathKey:
+def _origin(loaded: LoadedConfig, loc: PathKey) -> PathKey:
     """Where ``llms[i].field`` of a translated legacy config was written in the file."""
     legacy = loaded.data.get("config") if loaded.shape == "legacy-body" else loaded.data
     options = legacy.get("options") if isinstance(legacy, Mapping) else None
     if len(loc) < 2 or not isinstance(loc[1], int) or not isinstance(options, list):
-        return loc
+        return ("options", *loc[1:])
     option = options[loc[1]] if loc[1] < len(options) else None
     tail: PathKey = loc[2:]
     if isinstance(option, Mapping) and tail and isinstance(tail[0], str):
@@ -316,7 +316,7 @@ def _problems(error: ValidationError, loaded: LoadedConfig, prefix: PathKey) -> 
             elif "mode=" in message:
                 loc = ("mode",)
         if loaded.shape in ("legacy-gateway", "legacy-body") and loc and loc[0] == "llms":
-            loc = _origin(loaded, loc, prefix)
+            loc = _origin(loaded, loc)
             message = message.replace("llms[", "options[")
         path = (*prefix, *loc)
         problems.append(Problem(path_text(path), message, loaded.line_of(path)))
