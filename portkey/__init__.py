@@ -74,7 +74,8 @@ _export("portkey.api_resources.streaming", "Stream", "AsyncStream")
 _export("portkey.api_resources.base_client", "NOT_GIVEN", "NotGiven")
 _export(
     "portkey.api_resources.exceptions",
-    "PortkeyError", "InvalidRequestError", "MissingAPIKeyError", "MissingConfigError",
+    "PortkeyError", "InvalidRequestError", "MissingAPIKeyError", "MissingProviderKeyError",
+    "MissingConfigError", "InvalidConfigError",
     "InvalidHeaderValueError", "APIError", "APIConnectionError", "APITimeoutError",
     "StreamInterruptedError", "TLSError", "APIResponseValidationError", "APIStatusError",
     "RedirectError",

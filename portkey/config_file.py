@@ -9,8 +9,13 @@ Four shapes are understood:
 * ``current``: the gateway's ``{"strategy": {...}, "targets": [...]}`` (or one target's fields).
 
 Every problem found names the field path (``llms[1].temperature``) and, when the file's text is
-known, the line it is on. Nothing here sends a request. Used by ``portkey config ...`` and
-``portkey chat --config``.
+known, the line it is on. Nothing here sends a request, and nothing depends on the environment:
+a file gets the same verdict on every machine. Used by ``portkey config ...`` and ``portkey chat
+--config``.
+
+The rules themselves are not here: this module reads files, maps errors to lines and reports.
+It validates through ``config_from_mapping`` -- the function ``Portkey(config=dict)`` uses --
+so a file and the same config given to a client get the same verdict.
 """
 
 import bisect
@@ -19,19 +24,21 @@ import importlib
 import json
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
-from .api_resources.config import (
-    REQUEST_LEVEL_FIELDS,
-    Config,
-    Modes,
-    config_from_mapping,
+from .api_resources.config import REQUEST_LEVEL_FIELDS, Config, config_from_mapping
+from .api_resources.constants import MAX_CONFIG_HEADER_BYTES
+from .api_resources.gateway_config import (
+    Shape,
+    config_shape,
+    location_text,
+    origin_of_llm_field,
 )
-from .api_resources.constants import GATEWAY_PROVIDERS
 
 __all__ = [
     "SHAPE_NAMES",
@@ -50,7 +57,6 @@ __all__ = [
     "yaml_line_index",
 ]
 
-Shape = Literal["sdk", "legacy-gateway", "legacy-body", "current"]
 PathKey = Tuple[Union[str, int], ...]
 
 SHAPE_NAMES: Dict[str, str] = {
@@ -60,16 +66,6 @@ SHAPE_NAMES: Dict[str, str] = {
     "current": "current gateway config (strategy + targets)",
 }
 
-# The legacy SDKs wrote some option keys in camelCase.
-_CAMEL_KEYS = {
-    "apiKey": "api_key",
-    "virtualKey": "virtual_key",
-    "customHost": "custom_host",
-    "resourceName": "resource_name",
-    "deploymentId": "deployment_id",
-    "apiVersion": "api_version",
-    "requestTimeout": "request_timeout",
-}
 _YAML_SUFFIXES = (".yaml", ".yml")
 _LLM_PATH = re.compile(r"\bllms\[(\d+)\](?:\.(\w+))?")
 
@@ -119,6 +115,14 @@ class LoadedConfig:
 
 
 @dataclass
+class CheckedConfig:
+    """A validated config as the SDK would use it, and notes worth telling its author."""
+
+    config: Union[Config, Dict[str, Any]]
+    notes: List[str] = field(default_factory=list)
+
+
+@dataclass
 class MigrationResult:
     """The current-shape gateway config and notes on what the migration left out or changed."""
 
@@ -129,13 +133,7 @@ class MigrationResult:
 
 def path_text(path: Sequence[Union[str, int]]) -> str:
     """``("llms", 0, "model")`` -> ``llms[0].model``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
+    return location_text(path)
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -281,218 +279,112 @@ def load(path: Union[str, "os.PathLike[str]"]) -> LoadedConfig:
 
 
 def _shape(source: str, data: Mapping[str, Any]) -> Shape:
-    if "llms" in data:
-        return "sdk"
-    if "options" in data and "targets" not in data:
-        return "legacy-gateway"
-    if isinstance(data.get("config"), dict) and "strategy" not in data and "targets" not in data:
-        return "legacy-body"
-    if {"strategy", "targets", "provider", "virtual_key"} & set(data):
-        return "current"
-    raise ConfigFileError(
-        source,
-        [
-            Problem(
-                "",
-                "not a routing config: expected 'llms' (SDK shape), 'options' (legacy gateway "
-                "shape) or 'strategy'/'targets' (current gateway shape); found keys "
-                + (", ".join(sorted(map(str, data))) or "none"),
-                1,
-            )
-        ],
-    )
+    try:
+        return config_shape(data)
+    except ValueError as exc:
+        raise ConfigFileError(source, [Problem("", str(exc), 1)]) from None
 
 
 # ---- checking -----------------------------------------------------------------------------
 
 
-class _StrictModel(BaseModel):
-    model_config = ConfigDict(extra="allow", strict=True)
+def _origin(loaded: LoadedConfig, loc: PathKey) -> PathKey:
+    """Where ``llms[i].field`` of a translated legacy config was written in the file."""
+    legacy = loaded.data.get("config") if loaded.shape == "legacy-body" else loaded.data
+    options = legacy.get("options") if isinstance(legacy, Mapping) else None
+    if len(loc) < 2 or not isinstance(loc[1], int) or not isinstance(options, list):
+        return ("options", *loc[1:])
+    option = options[loc[1]] if loc[1] < len(options) else None
+    tail: PathKey = loc[2:]
+    if isinstance(option, Mapping) and tail and isinstance(tail[0], str):
+        tail = (*origin_of_llm_field(option, tail[0]), *tail[1:])
+    return ("options", loc[1], *tail)
 
 
-def _http_statuses(codes: Optional[List[int]]) -> Optional[List[int]]:
-    for code in codes or ():
-        if not 100 <= code <= 599:
-            raise ValueError(f"{code} is not an HTTP status code")
-    return codes
-
-
-class _Strategy(_StrictModel):
-    mode: Literal["single", "fallback", "loadbalance", "conditional"]
-    on_status_codes: Optional[List[int]] = None
-
-    _codes = field_validator("on_status_codes")(_http_statuses)
-
-
-class _Retry(_StrictModel):
-    attempts: int = Field(ge=0)
-    on_status_codes: Optional[List[int]] = None
-
-    _codes = field_validator("on_status_codes")(_http_statuses)
-
-
-class _Cache(_StrictModel):
-    mode: Literal["simple", "semantic"]
-    max_age: Optional[int] = Field(default=None, ge=0)
-
-
-class _Target(_StrictModel):
-    """One target of a current-shape gateway config (nested targets allowed)."""
-
-    provider: Optional[str] = None
-    api_key: Optional[str] = None
-    virtual_key: Optional[str] = None
-    custom_host: Optional[str] = None
-    weight: Optional[float] = Field(default=None, ge=0)
-    override_params: Optional[Dict[str, Any]] = None
-    retry: Optional[_Retry] = None
-    cache: Optional[_Cache] = None
-    request_timeout: Optional[int] = Field(default=None, gt=0)
-    strategy: Optional[_Strategy] = None
-    targets: Optional[List["_Target"]] = None
-
-    @field_validator("weight", mode="before")
-    @classmethod
-    def _number(cls, weight: Any) -> Any:
-        # Strict mode would refuse an integer weight such as 1.
-        return float(weight) if isinstance(weight, int) and not isinstance(weight, bool) else weight
-
-    @field_validator("provider")
-    @classmethod
-    def _known_provider(cls, provider: Optional[str]) -> Optional[str]:
-        if provider is not None and provider not in GATEWAY_PROVIDERS:
-            import difflib
-
-            guess = difflib.get_close_matches(provider.lower(), GATEWAY_PROVIDERS, n=1)
-            hint = f"; did you mean {guess[0]!r}?" if guess else ""
-            raise ValueError(f"unknown provider {provider!r}{hint}")
-        return provider
-
-    @field_validator("custom_host")
-    @classmethod
-    def _url(cls, host: Optional[str]) -> Optional[str]:
-        if host is not None and not host.startswith(("http://", "https://")):
-            raise ValueError(f"custom_host must be an http:// or https:// URL; got {host!r}")
-        return host
-
-    @model_validator(mode="after")
-    def _routable(self) -> "_Target":
-        if self.targets is not None and not self.targets:
-            raise ValueError("targets is empty: give at least one target")
-        if self.strategy is not None and self.targets is None:
-            raise ValueError("a strategy needs targets to choose from")
-        if self.targets is None and self.provider is None and self.virtual_key is None:
-            raise ValueError("a target needs provider or virtual_key (or nested targets)")
-        return self
-
-
-_Target.model_rebuild()
-
-_ORIGIN_OF_LLM_FIELD = {"cache_status": ("cache", "mode"), "cache_age": ("cache", "max_age")}
-
-
-def _legacy_options(config: Mapping[str, Any]) -> Tuple[Dict[str, Any], Dict[PathKey, PathKey]]:
-    """``config`` with camelCase option keys renamed, and where each LLM field came from."""
-    renamed = dict(config)
-    origins: Dict[PathKey, PathKey] = {}
-    options = config.get("options")
-    if not isinstance(options, list):
-        return renamed, origins
-    new_options: List[Any] = []
-    for position, option in enumerate(options):
-        if not isinstance(option, dict):
-            new_options.append(option)
-            continue
-        new_option: Dict[str, Any] = {}
-        for key, item in option.items():
-            name = _CAMEL_KEYS.get(str(key), str(key))
-            new_option[name] = item
-            origins[("llms", position, name)] = ("options", position, key)
-        for key in option.get("override_params") or {}:
-            origins[("llms", position, key)] = ("options", position, "override_params", key)
-        for name, suffix in _ORIGIN_OF_LLM_FIELD.items():
-            origins[("llms", position, name)] = ("options", position, *suffix)
-        origins[("llms", position)] = ("options", position)
-        new_options.append(new_option)
-    renamed["options"] = new_options
-    return renamed, origins
-
-
-def _problems(
-    error: ValidationError,
-    loaded: LoadedConfig,
-    prefix: PathKey = (),
-    origins: Optional[Mapping[PathKey, PathKey]] = None,
-) -> List[Problem]:
+def _problems(error: ValidationError, loaded: LoadedConfig, prefix: PathKey) -> List[Problem]:
     problems = []
-    for detail in error.errors():
+    for detail in error.errors(include_input=False):
         loc: PathKey = tuple(detail["loc"])
         message = str(detail["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        if not loc:
+        if loc in ((), ("llms",)):
             # A rule over several LLMs names the one at fault in its message.
             found = _LLM_PATH.search(message)
             if found:
                 loc = ("llms", int(found[1])) + ((found[2],) if found[2] else ())
             elif "mode=" in message:
                 loc = ("mode",)
-        if origins and loc and loc[0] == "llms":
-            mapped = origins.get(loc)
-            if mapped is None:
-                mapped = (*origins.get(loc[:2], ("options", *loc[1:2])), *loc[2:])
-            loc = mapped
-        if loc and loc[0] == "options":
+        if loaded.shape in ("legacy-gateway", "legacy-body") and loc and loc[0] == "llms":
+            loc = _origin(loaded, loc)
             message = message.replace("llms[", "options[")
         path = (*prefix, *loc)
         problems.append(Problem(path_text(path), message, loaded.line_of(path)))
     return problems
 
 
-def _sdk_config(loaded: LoadedConfig) -> Tuple[Union[Config, Dict[str, Any]], PathKey]:
+def _checked(loaded: LoadedConfig) -> CheckedConfig:
     """The config as the SDK would use it; raises ConfigFileError naming each problem."""
-    data: Mapping[str, Any] = loaded.data
-    prefix: PathKey = ()
-    if loaded.shape == "legacy-body":
-        data, prefix = loaded.data["config"], ("config",)
-        if "options" not in data:
-            raise ConfigFileError(
-                loaded.source,
-                [
-                    Problem(
-                        "config", "a legacy body's config needs 'options'", loaded.line_of(prefix)
-                    )
-                ],
-            )
-    if loaded.shape == "current":
+    prefix: PathKey = ("config",) if loaded.shape == "legacy-body" else ()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            _Target.model_validate(dict(data))
+            config = config_from_mapping(loaded.data)
         except ValidationError as exc:
-            raise ConfigFileError(loaded.source, _problems(exc, loaded)) from None
-        return dict(data), prefix
-    renamed, origins = _legacy_options(data) if "options" in data else (dict(data), {})
-    try:
-        return config_from_mapping(renamed), prefix
-    except ValidationError as exc:
-        raise ConfigFileError(loaded.source, _problems(exc, loaded, prefix, origins)) from None
-    except ValueError as exc:
+            raise ConfigFileError(loaded.source, _problems(exc, loaded, prefix)) from None
+        except ValueError as exc:
+            raise ConfigFileError(
+                loaded.source, [Problem(path_text(prefix), str(exc), loaded.line_of(prefix))]
+            ) from None
+    notes = [str(warning.message) for warning in caught]
+    gateway = config.to_gateway_config(read_env=False) if isinstance(config, Config) else config
+    size = len(json.dumps(gateway, separators=(",", ":")))
+    if size > MAX_CONFIG_HEADER_BYTES:
         raise ConfigFileError(
-            loaded.source, [Problem(path_text(prefix), str(exc), loaded.line_of(prefix))]
-        ) from None
+            loaded.source,
+            [
+                Problem(
+                    "",
+                    f"the config is {size} bytes as JSON, over the {MAX_CONFIG_HEADER_BYTES}-byte "
+                    "limit of the x-portkey-config header: save it on Portkey and pass its slug "
+                    "(config='pc-...')",
+                    1,
+                )
+            ],
+        )
+    return CheckedConfig(config, notes)
+
+
+def _noun(loaded: LoadedConfig) -> str:
+    return "llms" if loaded.shape == "sdk" else "options"
 
 
 def client_config(loaded: LoadedConfig) -> Union[Config, Dict[str, Any]]:
     """The config to give ``Portkey(config=...)``: a validated ``Config`` or a current dict."""
-    return _sdk_config(loaded)[0]
+    return _checked(loaded).config
 
 
 def check(loaded: LoadedConfig) -> str:
-    """Validate a loaded config; return a one-line summary, or raise :class:`ConfigFileError`."""
-    config, _ = _sdk_config(loaded)
+    """Validate a loaded config; return a summary (notes on following lines), or raise
+    :class:`ConfigFileError`."""
+    checked = _checked(loaded)
+    notes = list(checked.notes)
+    if isinstance(checked.config, Config):
+        for position, llm in enumerate(checked.config.llms):
+            env = llm.key_env_var()
+            if env:
+                notes.append(
+                    f"{_noun(loaded)}[{position}] has no api_key: it is read from ${env} when "
+                    "a request is built"
+                )
+    return _summary(loaded, checked.config) + "".join(f"\n  note: {note}" for note in notes)
+
+
+def _summary(loaded: LoadedConfig, config: Union[Config, Dict[str, Any]]) -> str:
     shape = SHAPE_NAMES[loaded.shape]
     if isinstance(config, Config):
         mode = config.resolved_mode()
-        gateway_mode = "loadbalance" if mode is Modes.AB_TEST else mode.value
+        gateway_mode = config.to_gateway_config(read_env=False)["strategy"]["mode"]
         count = len(config.llms)
         summary = f"{shape}: mode {mode.value}, {count} LLM{'s' if count != 1 else ''}"
         if loaded.shape == "sdk":
@@ -516,17 +408,18 @@ def migrate(loaded: LoadedConfig) -> MigrationResult:
     must not capture secrets from the environment); notes say so, and list the request-level
     options (trace id, metadata, ...) that travel as headers rather than in the config.
     """
-    config, _ = _sdk_config(loaded)
-    notes: List[str] = []
+    checked = _checked(loaded)
+    config = checked.config
     if not isinstance(config, Config):
-        notes.append("already in the current gateway shape; printed as validated")
+        notes = ["already in the current gateway shape; printed as validated", *checked.notes]
         return MigrationResult(dict(config), loaded.shape, notes)
-    gateway = config.to_gateway_config()
-    noun = "options" if loaded.shape != "sdk" else "llms"
+    gateway = config.to_gateway_config(read_env=False)
+    # The legacy body's params get their own note below.
+    notes = [note for note in checked.notes if "legacy request body" not in note]
+    noun = _noun(loaded)
     for position, llm in enumerate(config.llms):
         env = llm.key_env_var()
         if env:
-            gateway["targets"][position].pop("api_key", None)
             notes.append(
                 f"targets[{position}] has no api_key: the SDK reads it from ${env} at request "
                 "time; add it, or send the key as an Authorization header"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 from collections import Counter
 from typing import Any, Callable, Dict, Tuple
 
@@ -23,7 +24,14 @@ from provider_stub import ProviderStub, answer_text
 from pydantic import ValidationError
 
 import portkey
-from portkey import AsyncPortkey, Config, InvalidRequestError, LLMOptions, Portkey
+from portkey import (
+    AsyncPortkey,
+    Config,
+    InvalidConfigError,
+    InvalidRequestError,
+    LLMOptions,
+    Portkey,
+)
 from portkey.api_resources.client_params import KNOWN_PARAMS
 from portkey.api_resources.constants import GATEWAY_PROVIDERS, MAX_METADATA_BYTES
 
@@ -123,6 +131,11 @@ def refuse(stub: ProviderStub, tally: Tally, field: str, attempt: Callable[[], A
     except ValidationError as exc:
         assert names_field(exc, field), (field, exc.errors())
         kind = "ValidationError"
+    except InvalidConfigError as exc:  # a config dict: the field is a path inside the config
+        roots = {re.split(r"[.\[]", path)[0] for path, _ in exc.problems}
+        assert field in roots or exc.field == field, (field, exc.problems)
+        assert exc.message
+        kind = type(exc).__name__
     except InvalidRequestError as exc:
         assert exc.field == field, (field, exc.field, str(exc))
         assert exc.message
@@ -481,8 +494,9 @@ REGRESSIONS: Dict[str, Tuple[str, Callable[[str], Any]]] = {
     # the body went out holding a bare NaN token (not JSON)
     "param-nan": ("temperature", lambda url: chat(Portkey(base_url=url), temperature=math.nan)),
     # TypeError from json.dumps while building the config header
+    # Refused when the LLMOptions is built, at the parameter's own name.
     "llm-extra-object": (
-        "config",
+        "custom_params",
         lambda url: Portkey(
             base_url=url,
             config=Config(llms=[LLMOptions(provider="ollama", custom_params=object())]),

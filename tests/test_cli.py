@@ -314,8 +314,47 @@ def test_validate_current_shape_errors(tmp_path: Path) -> None:
     code, _, err = run("config", "validate", path)
 
     assert code == EXIT_USAGE
-    assert f"{path}:{line_of(text, 'fallbak')}: strategy.mode: Input should be 'single'" in err
+    assert f"{path}:{line_of(text, 'fallbak')}: strategy.mode: strategy mode must be one of" in err
+    assert "did you mean 'fallback'?" in err
     assert f"{path}:{line_of(text, 'anthropic-vk')}: targets[1].weight:" in err
+
+
+NESTED_CONFIG = """\
+{
+  "strategy": {"mode": "fallback"},
+  "targets": [
+    {
+      "strategy": {"mode": "roundrobin"},
+      "targets": [{"provider": "openai", "api_key": "sk-a"}]
+    },
+    {"strategy": {"mode": "single"}, "targets": []},
+    {"provider": "openai", "api_key": "sk-b", "weight": -1}
+  ]
+}
+"""
+
+
+def test_validate_checks_nested_strategies_with_lines(tmp_path: Path) -> None:
+    path = write(tmp_path / "nested.json", NESTED_CONFIG)
+
+    code, out, err = run("config", "validate", path)
+
+    assert (code, out) == (EXIT_USAGE, "")
+    assert f"{path}:{line_of(NESTED_CONFIG, 'roundrobin')}: targets[0].strategy.mode:" in err
+    empty_line = line_of(NESTED_CONFIG, '"targets": []')
+    assert f"{path}:{empty_line}: targets[1]: targets is empty" in err
+    assert f"{path}:{line_of(NESTED_CONFIG, 'sk-b')}: targets[2].weight:" in err
+
+
+def test_validate_legacy_body_notes_its_params(tmp_path: Path) -> None:
+    options = [{"provider": "openai", "apiKey": "k-1"}]
+    body = {"config": {"mode": "single", "options": options}, "params": {"max_tokens": 5}}
+    path = write(tmp_path / "body.json", json.dumps(body))
+
+    code, out, err = run("config", "validate", path)
+
+    assert (code, err) == (EXIT_OK, "")
+    assert "note: this is a legacy request body: its params (max_tokens) are request" in out
 
 
 def test_validate_yaml_error_gives_line(tmp_path: Path) -> None:

@@ -252,7 +252,6 @@ def test_provider_key_read_from_env_at_translation_time(monkeypatch: pytest.Monk
         (lambda: RetrySettings(attempts=9), "attempts"),
         (lambda: RetrySettings(attempts=1, on_status_codes=[99]), "on_status_codes"),
         (lambda: llm(cache_status="semantic", cache_age=-5), "cache_age"),
-        (lambda: llm(cache_age=60), "cache_age needs cache_status"),
         (lambda: llm(cache_status="fuzzy"), "cache_status"),
         (lambda: llm(provider="opnai"), "did you mean 'openai'"),
         (lambda: llm(provider=None), "provider is required"),
@@ -281,12 +280,21 @@ def test_bad_config_is_rejected_with_a_clear_message(build: Any, expected: str) 
     assert expected in error_fields(info.value)
 
 
-def test_missing_key_names_the_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_key_is_raised_when_the_header_is_built_naming_env_var_and_llm(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    with pytest.raises(ValidationError, match="OPENAI_API_KEY"):
-        LLMOptions(provider="openai", model="gpt-4")
+    options = LLMOptions(provider="openai", model="gpt-4")  # valid: validation reads no env
+    assert options.key_env_var() == "OPENAI_API_KEY"
+    config = Config(mode="fallback", llms=[llm(), options])
+    with pytest.raises(portkey.MissingProviderKeyError) as info:
+        config.gateway_header()
+    assert isinstance(info.value, portkey.MissingAPIKeyError)
+    assert (info.value.env_var, info.value.llm_index) == ("OPENAI_API_KEY", 1)
+    assert info.value.field == "llms[1].api_key"
+    assert "llms[1]" in str(info.value) and "OPENAI_API_KEY" in str(info.value)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env-000000001")
-    assert LLMOptions(provider="openai", model="gpt-4").key_env_var() == "OPENAI_API_KEY"
+    assert json.loads(config.gateway_header())["targets"][1]["api_key"] == "sk-from-env-000000001"
 
 
 def test_keyless_targets_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:

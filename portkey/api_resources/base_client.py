@@ -10,6 +10,7 @@ import os
 from typing import (
     Any,
     Dict,
+    List,
     Mapping,
     Optional,
     Tuple,
@@ -256,28 +257,25 @@ def _secrets_of(headers: Mapping[str, str]) -> Tuple[str, ...]:
 
 
 def _config_secrets(config_json: str) -> Tuple[str, ...]:
+    """Every credential inside a config header's JSON (any depth), to be masked in errors."""
     import json
 
-    secrets = []
+    from .gateway_config import SECRET_FIELDS
 
-    def walk(node: Any) -> None:
+    secrets = []
+    # Iterative: the JSON was built by this SDK from a validated config, but a walk that
+    # cannot overflow the stack costs nothing more.
+    stack: List[Any] = [json.loads(config_json)]
+    while stack:
+        node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in (
-                    "api_key",
-                    "virtual_key",
-                    "aws_secret_access_key",
-                    "aws_session_token",
-                    "aws_access_key_id",
-                ) and isinstance(value, str):
+                if key in SECRET_FIELDS and isinstance(value, str):
                     secrets.append(value)
                 else:
-                    walk(value)
+                    stack.append(value)
         elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(json.loads(config_json))
+            stack.extend(node)
     return tuple(secrets)
 
 

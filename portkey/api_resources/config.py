@@ -17,45 +17,94 @@ Decisions a user may rely on:
   agree; different values are an error.
 * A config built without ``mode`` takes ``portkey.mode`` at call time, else ``single``.
 * A provider key not given as ``api_key`` is read from the provider's env var (for example
-  ``OPENAI_API_KEY``) when the request is made, so later changes to the environment count.
+  ``OPENAI_API_KEY``) when the request is built, so later changes to the environment count.
+  Validation never reads the environment: a config is valid or not on every machine, and a
+  key that is missing when a request is built raises ``MissingProviderKeyError``.
+* Credentials (``api_key``, ``virtual_key``, AWS keys) are :class:`ProviderKey` values: masked
+  in ``repr``, ``str``, ``model_dump()``, ``model_dump_json()`` and validation errors. Reading
+  ``llm.api_key`` gives the ``ProviderKey``; it compares equal to the plain key, and
+  ``llm.api_key.get_secret_value()`` reveals it.
+* The rules shared with configs in the gateway's own shape live in ``gateway_config``.
 """
 
-import difflib
 import json
 import os
+import warnings
 from enum import Enum
-from typing import Any, Dict, List, Literal, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, Union
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     PrivateAttr,
+    SecretStr,
+    field_serializer,
     field_validator,
     model_validator,
 )
 
 from .constants import (
-    GATEWAY_PROVIDERS,
+    DEPLOYMENT_MODEL_PROVIDERS,
     KEYLESS_PROVIDERS,
     MAX_METADATA_BYTES,
     PROVIDER_KEY_ENVS,
 )
+from .exceptions import MissingProviderKeyError
+from .gateway_config import (
+    SECRET_FIELDS,
+    JSONParam,
+    ProviderKey,
+    RetrySettings,
+    check_document_depth,
+    check_http_url,
+    check_json_param,
+    check_provider,
+    check_secret,
+    check_text,
+    config_shape,
+    sdk_fields,
+    validate_current,
+    wrap_secrets,
+)
 from .secrets import mask_secret
+
+__all__ = [
+    "REQUEST_LEVEL_FIELDS",
+    "CacheLiteral",
+    "CacheType",
+    "Config",
+    "LLMOptions",
+    "Message",
+    "Modes",
+    "ModesLiteral",
+    "ProviderKey",
+    "ProviderTypes",
+    "ProviderTypesLiteral",
+    "RetrySettings",
+    "check_mode_rules",
+    "config_from_mapping",
+]
 
 JSONValue = Any
 
 
 class Modes(str, Enum):
-    """How the gateway routes between the LLMs of a config."""
+    """How the gateway routes between the LLMs of a config.
+
+    ``PROXY`` is the 0.1.x SDK's pass-through to one LLM; it is sent as ``single`` (with a
+    ``DeprecationWarning``) and, like ``single``, takes exactly one LLM.
+    """
 
     SINGLE = "single"
     FALLBACK = "fallback"
     LOADBALANCE = "loadbalance"
     AB_TEST = "ab_test"
+    PROXY = "proxy"
 
 
-ModesLiteral = Literal["single", "fallback", "loadbalance", "ab_test"]
+ModesLiteral = Literal["single", "fallback", "loadbalance", "ab_test", "proxy"]
 
 
 class ProviderTypes(str, Enum):
@@ -129,28 +178,29 @@ _TARGET_FIELDS = (
 REQUEST_LEVEL_FIELDS = ("trace_id", "metadata", "cache_force_refresh", "cache_namespace")
 # Portkey features translated into their own target keys.
 _FEATURE_FIELDS = ("retry", "cache_status", "cache_age", "weight")
-_SECRET_FIELDS = frozenset(
-    {"api_key", "virtual_key", "aws_access_key_id", "aws_secret_access_key", "aws_session_token"}
-)
 _NOT_OVERRIDE_PARAMS = frozenset(_TARGET_FIELDS + REQUEST_LEVEL_FIELDS + _FEATURE_FIELDS)
+# Free-form model parameters: any JSON, checked for JSON-only values and depth.
+_JSON_PARAMS = ("logit_bias", "response_format", "functions", "function_call", "tools",
+                "tool_choice")  # fmt: skip
 
 
-def _reject_line_breaks(value: Optional[str], field: str) -> Optional[str]:
-    """Header-bound values must not contain CR, LF or NUL: they would split or end the header."""
-    if value is not None and any(ch in value for ch in "\r\n\0"):
-        raise ValueError(
-            f"{field} contains a line break or NUL character, which cannot go in an HTTP "
-            "header; remove it"
+def _mode_warning(mode: "Modes") -> None:
+    if mode is Modes.PROXY:
+        warnings.warn(
+            "mode='proxy' is the 0.1.x pass-through to one LLM; it is sent to the gateway as "
+            "mode='single'. Write mode='single' instead",
+            DeprecationWarning,
+            # here, check_mode_rules, Config's rule, _mask_credentials, __init__, the caller
+            stacklevel=6,
         )
-    return value
 
 
 class _MaskedRepr(BaseModel):
-    """Shows credentials as ``sk-...abcd`` in ``repr`` and ``str``."""
+    """Shows credentials as ``sk-...abcd`` in ``repr`` and ``str``; leaves out unset fields."""
 
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
-            if name in _SECRET_FIELDS and isinstance(value, str):
+            if name == "api_key" and isinstance(value, str):
                 yield name, mask_secret(value)
             elif value is not None:
                 yield name, value
@@ -160,6 +210,7 @@ class Message(BaseModel):
     """One chat message: ``{"role": "user", "content": "..."}``. Extra keys are kept."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: Dict[str, JSONParam]
 
     role: str = Field(description="Who speaks: system, developer, user, assistant, tool, function.")
     content: Optional[Union[str, List[Dict[str, JSONValue]]]] = Field(
@@ -174,36 +225,29 @@ class Message(BaseModel):
             raise ValueError(f"role must be one of {', '.join(_MESSAGE_ROLES)}; got {role!r}")
         return role
 
-
-class RetrySettings(BaseModel):
-    """How often the gateway retries a target, and on which status codes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    attempts: int = Field(ge=0, le=5, description="Retries after the first try, 0 to 5.")
-    on_status_codes: Optional[List[int]] = Field(
-        default=None,
-        description="Status codes that trigger a retry; the gateway's default is "
-        "429, 500, 502, 503, 504.",
-    )
-
-    @field_validator("on_status_codes")
+    @field_validator("content")
     @classmethod
-    def _http_statuses(cls, codes: Optional[List[int]]) -> Optional[List[int]]:
-        for code in codes or ():
-            if not 100 <= code <= 599:
-                raise ValueError(f"on_status_codes holds {code}, which is not an HTTP status")
-        return codes
+    def _json_content(cls, content: Any) -> Any:
+        return check_json_param(content, "content") if isinstance(content, list) else content
 
 
 class LLMOptions(_MaskedRepr):
     """One LLM a config can route to: provider, credentials, model, parameters, Portkey features.
 
     Parameters the SDK does not know by name (any provider-specific one) are kept and sent to
-    the provider as they are.
+    the provider as they are; like every parameter they must be JSON (no sets, NaN or
+    infinity) and nest at most ``MAX_CONFIG_DEPTH`` (64) levels. Credentials are
+    :class:`ProviderKey` values (masked everywhere; ``get_secret_value()`` reveals one).
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_enum_values=True)
+    model_config = ConfigDict(
+        extra="allow",
+        frozen=True,
+        use_enum_values=True,
+        hide_input_in_errors=True,
+        allow_inf_nan=False,
+    )
+    __pydantic_extra__: Dict[str, JSONParam]
 
     # Where the call goes and with which credentials.
     provider: Optional[str] = Field(
@@ -211,8 +255,8 @@ class LLMOptions(_MaskedRepr):
         description="The provider, a ProviderTypes value or any provider name the gateway "
         "knows. May be left out when virtual_key is given.",
     )
-    api_key: Optional[str] = Field(default=None, description="The provider's API key.")
-    virtual_key: Optional[str] = Field(
+    api_key: Optional[ProviderKey] = Field(default=None, description="The provider's API key.")
+    virtual_key: Optional[ProviderKey] = Field(
         default=None, description="A Portkey virtual key standing for a provider key."
     )
     custom_host: Optional[str] = Field(
@@ -226,9 +270,15 @@ class LLMOptions(_MaskedRepr):
     deployment_id: Optional[str] = Field(default=None, description="Azure deployment id.")
     api_version: Optional[str] = Field(default=None, description="Azure API version.")
     # AWS Bedrock and Google Vertex AI.
-    aws_access_key_id: Optional[str] = Field(default=None, description="Bedrock access key id.")
-    aws_secret_access_key: Optional[str] = Field(default=None, description="Bedrock secret.")
-    aws_session_token: Optional[str] = Field(default=None, description="Bedrock session token.")
+    aws_access_key_id: Optional[ProviderKey] = Field(
+        default=None, description="Bedrock access key id."
+    )
+    aws_secret_access_key: Optional[ProviderKey] = Field(
+        default=None, description="Bedrock secret."
+    )
+    aws_session_token: Optional[ProviderKey] = Field(
+        default=None, description="Bedrock session token."
+    )
     aws_region: Optional[str] = Field(default=None, description="Bedrock region.")
     vertex_project_id: Optional[str] = Field(default=None, description="Vertex AI project id.")
     vertex_region: Optional[str] = Field(default=None, description="Vertex AI region.")
@@ -240,7 +290,12 @@ class LLMOptions(_MaskedRepr):
     cache_status: Optional[CacheType] = Field(
         default=None, description="Cache answers: 'simple' (exact) or 'semantic'."
     )
-    cache_age: Optional[int] = Field(default=None, ge=0, description="Cache lifetime, seconds.")
+    cache_age: Optional[int] = Field(
+        default=None,
+        ge=0,
+        description="Cache lifetime, seconds. Without cache_status: the simple cache "
+        "(DeprecationWarning).",
+    )
     cache_force_refresh: Optional[bool] = Field(
         default=None, description="Skip the cache for this request and store the new answer."
     )
@@ -255,7 +310,11 @@ class LLMOptions(_MaskedRepr):
     )
 
     # Model parameters and prompt; sent to the provider as override_params.
-    model: Optional[str] = Field(default=None, description="The provider's model name.")
+    model: Optional[str] = Field(
+        default=None,
+        description="The provider's model name (azure-openai: may be left out, the "
+        "deployment decides).",
+    )
     temperature: Optional[float] = Field(default=None, ge=0, le=2)
     max_tokens: Optional[int] = Field(default=None, ge=1)
     max_completion_tokens: Optional[int] = Field(default=None, ge=1)
@@ -286,6 +345,11 @@ class LLMOptions(_MaskedRepr):
         default=None, description="Chat messages; override the call's messages."
     )
 
+    @field_validator(*SECRET_FIELDS)
+    @classmethod
+    def _secret(cls, value: Optional[SecretStr], info: Any) -> Optional[ProviderKey]:
+        return check_secret(value, info.field_name)
+
     @field_validator("retry")
     @classmethod
     def _retry_range(cls, retry: Optional[Union[RetrySettings, int]]) -> Any:
@@ -296,21 +360,31 @@ class LLMOptions(_MaskedRepr):
     @field_validator("provider")
     @classmethod
     def _known_provider(cls, provider: Optional[str]) -> Optional[str]:
-        if provider is None or provider in GATEWAY_PROVIDERS:
-            return provider
-        guess = difflib.get_close_matches(str(provider).lower(), GATEWAY_PROVIDERS, n=1)
-        hint = f"did you mean {guess[0]!r}? " if guess else ""
-        raise ValueError(
-            f"unknown provider {provider!r}; {hint}use a ProviderTypes value or a provider name "
-            f"the gateway routes to ({', '.join(sorted(GATEWAY_PROVIDERS)[:8])}, ...)"
-        )
+        return check_provider(provider)
 
     @field_validator("custom_host")
     @classmethod
     def _http_url(cls, host: Optional[str]) -> Optional[str]:
-        if host is not None and not host.startswith(("http://", "https://")):
-            raise ValueError(f"custom_host must be an http:// or https:// URL; got {host!r}")
-        return host
+        return check_http_url(check_text(host, "custom_host"), "custom_host")
+
+    @field_validator(
+        "model", "resource_name", "deployment_id", "api_version", "aws_region",
+        "vertex_project_id", "vertex_region",
+    )  # fmt: skip
+    @classmethod
+    def _meaningful_text(cls, value: Optional[str], info: Any) -> Optional[str]:
+        return check_text(value, info.field_name)
+
+    @field_validator("trace_id", "cache_namespace")
+    @classmethod
+    def _header_text(cls, value: Optional[str], info: Any) -> Optional[str]:
+        # Request-level: sent as x-portkey-* headers.
+        return check_text(value, info.field_name, header=True)
+
+    @field_validator(*_JSON_PARAMS)
+    @classmethod
+    def _json_param(cls, value: Any, info: Any) -> Any:
+        return check_json_param(value, info.field_name)
 
     @field_validator("metadata", mode="before")
     @classmethod
@@ -338,11 +412,6 @@ class LLMOptions(_MaskedRepr):
             )
         return flat
 
-    @field_validator("trace_id", "cache_namespace", "virtual_key", "api_key")
-    @classmethod
-    def _header_safe(cls, value: Optional[str], info: Any) -> Optional[str]:
-        return _reject_line_breaks(value, info.field_name)
-
     @model_validator(mode="after")
     def _consistent(self) -> "LLMOptions":
         if self.provider is None and self.virtual_key is None:
@@ -351,18 +420,28 @@ class LLMOptions(_MaskedRepr):
                 "its provider)"
             )
         if self.cache_age is not None and self.cache_status is None:
-            raise ValueError("cache_age needs cache_status='simple' or 'semantic' to apply to")
+            warnings.warn(
+                f"cache_age={self.cache_age} without cache_status: the simple (exact-match) "
+                "cache is used with that max age. Set cache_status='simple' (or 'semantic') "
+                "to say which",
+                DeprecationWarning,
+                stacklevel=4,  # this rule, _mask_credentials, pydantic's __init__, the caller
+            )
         if self.key_env_var() is None and not self._has_credentials():
             raise ValueError(
                 f"provider {self.provider!r} needs a key: pass api_key=... or virtual_key=..."
             )
-        env = self.key_env_var()
-        if env and not self._has_credentials() and not os.environ.get(env):
-            raise ValueError(
-                f"provider {self.provider!r} needs a key: pass api_key=... or "
-                f"virtual_key=..., or set the {env} environment variable"
-            )
         return self
+
+    # Declared after the other model rules, so that it wraps them all: credentials become
+    # ProviderKeys before any rule runs, and no error's recorded input
+    # (ValidationError.errors(), .json()) holds one in plain text.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["LLMOptions"]) -> Any:
+        if isinstance(data, cls):
+            return data  # already validated (and frozen): its rules ran when it was built
+        return handler(wrap_secrets(data))
 
     def _has_credentials(self) -> bool:
         return bool(
@@ -384,20 +463,32 @@ class LLMOptions(_MaskedRepr):
         params = self.model_dump(exclude_none=True, exclude=set(_NOT_OVERRIDE_PARAMS))
         return params
 
-    def to_target(self, weight: Optional[float] = None) -> Dict[str, JSONValue]:
-        """This LLM as one gateway target (see ``Config.to_gateway_config``)."""
+    def to_target(
+        self, weight: Optional[float] = None, index: int = 0, read_env: bool = True
+    ) -> Dict[str, JSONValue]:
+        """This LLM as one gateway target (see ``Config.to_gateway_config``).
+
+        The one place credentials are revealed. A key to be read from the environment is read
+        now (unless ``read_env`` is false: then it is left out); when it is not set,
+        :class:`MissingProviderKeyError` names the variable and ``llms[index]``.
+        """
         target: Dict[str, JSONValue] = {}
         for name in _TARGET_FIELDS:
             value = getattr(self, name)
-            if value is not None:
+            if isinstance(value, SecretStr):
+                target[name] = value.get_secret_value()
+            elif value is not None:
                 target[name] = value
-        env = self.key_env_var()
+        env = self.key_env_var() if read_env else None
         if env:
             key = os.environ.get(env)
             if not key:
-                raise ValueError(
-                    f"provider {self.provider!r} needs a key: pass api_key=... or "
-                    f"virtual_key=..., or set the {env} environment variable"
+                raise MissingProviderKeyError(
+                    f"llms[{index}] (provider {self.provider!r}) has no key: set the {env} "
+                    "environment variable, or pass api_key=... or virtual_key=... to its "
+                    "LLMOptions",
+                    env_var=env,
+                    llm_index=index,
                 )
             target["api_key"] = key
         if weight is not None:
@@ -406,8 +497,9 @@ class LLMOptions(_MaskedRepr):
             target["retry"] = self.retry.model_dump(exclude_none=True)
         elif self.retry is not None:
             target["retry"] = {"attempts": self.retry}
-        if self.cache_status is not None:
-            cache: Dict[str, JSONValue] = {"mode": CacheType(self.cache_status).value}
+        if self.cache_status is not None or self.cache_age is not None:
+            status = self.cache_status if self.cache_status is not None else CacheType.SIMPLE
+            cache: Dict[str, JSONValue] = {"mode": CacheType(status).value}
             if self.cache_age is not None:
                 cache["max_age"] = self.cache_age
             target["cache"] = cache
@@ -425,9 +517,13 @@ class Config(_MaskedRepr):
     this config.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
-    api_key: Optional[str] = Field(default=None, description="Portkey API key for this config.")
+    api_key: Optional[str] = Field(
+        default=None,
+        description="Portkey API key for this config (read back as given; masked in repr and "
+        "model_dump).",
+    )
     base_url: Optional[str] = Field(default=None, description="Gateway URL for this config.")
     mode: Optional[Modes] = Field(
         default=None,
@@ -448,23 +544,46 @@ class Config(_MaskedRepr):
     @field_validator("base_url")
     @classmethod
     def _http_base_url(cls, url: Optional[str]) -> Optional[str]:
-        if url is not None and not url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must be an http:// or https:// URL; got {url!r}")
-        return url
+        return check_http_url(url, "base_url")
 
-    @field_validator("api_key")
+    @field_validator("api_key", mode="before")
     @classmethod
-    def _header_safe_key(cls, value: Optional[str]) -> Optional[str]:
-        return _reject_line_breaks(value, "api_key")
+    def _header_safe_key(cls, value: Any) -> Any:
+        if not isinstance(value, SecretStr):
+            return value  # None, or a non-string the type check refuses
+        checked = check_secret(value, "api_key")
+        return checked.get_secret_value() if checked is not None else None
+
+    @field_serializer("api_key")
+    def _masked_key(self, value: Optional[str]) -> Optional[str]:
+        return mask_secret(value) if value else value
 
     @model_validator(mode="after")
     def _routable(self) -> "Config":
         if not self.llms:
             raise ValueError("llms is empty: give at least one LLMOptions")
-        self.request_options()  # raises when LLMs disagree on request-level options
+        _request_options(self.llms)  # raises when LLMs disagree on request-level options
         if self.mode is not None:
             check_mode_rules(self.mode, self.llms)
         return self
+
+    # Declared after the other model rules, so that it wraps them all: credentials become
+    # ProviderKeys before any rule runs, and no error's recorded input
+    # (ValidationError.errors(), .json()) holds one in plain text.
+    @model_validator(mode="wrap")
+    @classmethod
+    def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["Config"]) -> Any:
+        if not isinstance(data, Mapping):
+            return handler(data)
+        masked = dict(data)
+        if isinstance(masked.get("api_key"), str):
+            masked["api_key"] = ProviderKey(masked["api_key"])
+        llms = masked.get("llms")
+        if isinstance(llms, list):
+            masked["llms"] = [wrap_secrets(llm) for llm in llms]
+        elif isinstance(llms, Mapping):
+            masked["llms"] = [wrap_secrets(llms)]
+        return handler(masked)
 
     def resolved_mode(self, default: Optional[Union[Modes, str]] = None) -> Modes:
         """The mode in force: the config's own, else ``default`` (``portkey.mode``), else single."""
@@ -472,22 +591,27 @@ class Config(_MaskedRepr):
             return self.mode
         return Modes(default) if default is not None else Modes.SINGLE
 
-    def to_gateway_config(self, default_mode: Optional[Union[Modes, str]] = None) -> Dict[str, Any]:
+    def to_gateway_config(
+        self, default_mode: Optional[Union[Modes, str]] = None, read_env: bool = True
+    ) -> Dict[str, Any]:
         """Translate to the gateway's config JSON (a new dict on every call; nothing cached).
 
         ``mode`` becomes ``strategy.mode`` (``ab_test`` becomes ``loadbalance``); each LLM becomes
         a target with its provider, credentials, weight, ``retry: {attempts, on_status_codes}``,
         ``cache: {mode, max_age}``, Azure/AWS/Vertex fields, and its model parameters and prompt
         as ``override_params``. Request-level options are not part of it: see
-        :meth:`request_options`.
+        :meth:`request_options`. Provider keys to be read from the environment are read now,
+        or left out when ``read_env`` is false (what ``portkey config migrate`` writes).
         """
         mode = self.resolved_mode(default_mode)
         if self.mode is None:
             check_mode_rules(mode, self.llms)
         weights = _weights(mode, self.llms)
-        targets = [llm.to_target(weight) for llm, weight in zip(self.llms, weights)]
-        gateway_mode = Modes.LOADBALANCE if mode is Modes.AB_TEST else mode
-        return {"strategy": {"mode": gateway_mode.value}, "targets": targets}
+        targets = [
+            llm.to_target(weight, index, read_env)
+            for index, (llm, weight) in enumerate(zip(self.llms, weights))
+        ]
+        return {"strategy": {"mode": _GATEWAY_MODE[mode].value}, "targets": targets}
 
     def gateway_header(self, default_mode: Optional[Union[Modes, str]] = None) -> str:
         """The ``x-portkey-config`` header value: compact JSON, computed once per config.
@@ -510,22 +634,7 @@ class Config(_MaskedRepr):
     def request_options(self) -> Dict[str, Any]:
         """The request-level options (trace_id, metadata, cache_force_refresh, cache_namespace)
         the LLMs carry. Raises ``ValueError`` when two LLMs give different values."""
-        found: Dict[str, Any] = {}
-        source: Dict[str, int] = {}
-        for index, llm in enumerate(self.llms):
-            for name in REQUEST_LEVEL_FIELDS:
-                value = getattr(llm, name)
-                if value is None:
-                    continue
-                if name in found and found[name] != value:
-                    raise ValueError(
-                        f"llms[{source[name]}].{name}={found[name]!r} and llms[{index}].{name}="
-                        f"{value!r} differ; a request has one {name}: set it on one LLM only, "
-                        "or per call"
-                    )
-                found.setdefault(name, value)
-                source.setdefault(name, index)
-        return found
+        return _request_options(self.llms)
 
     def default_messages(self) -> Optional[List[Dict[str, Any]]]:
         """The first LLM's ``messages``, used when a chat call is given none."""
@@ -542,8 +651,15 @@ class Config(_MaskedRepr):
         return None
 
     def models_missing(self) -> List[int]:
-        """Indexes of LLMs with no ``model`` of their own."""
-        return [index for index, llm in enumerate(self.llms) if llm.model is None]
+        """Indexes of LLMs with no ``model`` of their own whose provider needs one.
+
+        An ``azure-openai`` LLM needs none: its deployment decides the model.
+        """
+        return [
+            index
+            for index, llm in enumerate(self.llms)
+            if llm.model is None and llm.provider not in DEPLOYMENT_MODEL_PROVIDERS
+        ]
 
     def _repr_markdown_(self) -> str:
         """Jupyter rendering: the mode and one row per LLM, with credentials masked."""
@@ -555,9 +671,9 @@ class Config(_MaskedRepr):
         for index, llm in enumerate(self.llms):
             env = llm.key_env_var()
             if llm.api_key:
-                key = f"api_key {mask_secret(llm.api_key)}"
+                key = f"api_key {llm.api_key}"
             elif llm.virtual_key:
-                key = f"virtual_key {mask_secret(llm.virtual_key)}"
+                key = f"virtual_key {llm.virtual_key}"
             else:
                 key = f"${env}" if env else "-"
             cells = [index, llm.provider or "-", llm.model or "-", llm.weight, key, llm.custom_host]
@@ -568,13 +684,42 @@ class Config(_MaskedRepr):
         return title + "\n\n" + "\n".join(rows)
 
 
+def _request_options(llms: List[LLMOptions]) -> Dict[str, Any]:
+    found: Dict[str, Any] = {}
+    source: Dict[str, int] = {}
+    for index, llm in enumerate(llms):
+        for name in REQUEST_LEVEL_FIELDS:
+            value = getattr(llm, name)
+            if value is None:
+                continue
+            if name in found and found[name] != value:
+                raise ValueError(
+                    f"llms[{source[name]}].{name}={found[name]!r} and llms[{index}].{name}="
+                    f"{value!r} differ; a request has one {name}: set it on one LLM only, "
+                    "or per call"
+                )
+            found.setdefault(name, value)
+            source.setdefault(name, index)
+    return found
+
+
+_GATEWAY_MODE = {
+    Modes.SINGLE: Modes.SINGLE,
+    Modes.PROXY: Modes.SINGLE,
+    Modes.FALLBACK: Modes.FALLBACK,
+    Modes.LOADBALANCE: Modes.LOADBALANCE,
+    Modes.AB_TEST: Modes.LOADBALANCE,
+}
+
+
 def check_mode_rules(mode: Modes, llms: List[LLMOptions]) -> None:
     """Raise ``ValueError`` when the LLMs do not fit the mode (count and weights)."""
-    if mode is Modes.SINGLE and len(llms) > 1:
+    if mode in (Modes.SINGLE, Modes.PROXY) and len(llms) > 1:
         raise ValueError(
-            f"mode='single' takes exactly one LLM; got {len(llms)}. Use mode='fallback' to try "
-            "them in order, or 'loadbalance' to spread traffic"
+            f"mode={mode.value!r} takes exactly one LLM; got {len(llms)}. Use mode='fallback' "
+            "to try them in order, or 'loadbalance' to spread traffic"
         )
+    _mode_warning(mode)
     if mode is Modes.AB_TEST and len(llms) < 2:
         raise ValueError("mode='ab_test' compares LLMs: give at least two")
     _weights(mode, llms)
@@ -597,41 +742,24 @@ def _weights(mode: Modes, llms: List[LLMOptions]) -> List[Optional[float]]:
     return given
 
 
-def config_from_mapping(config: Any) -> Union[Config, Dict[str, Any]]:
-    """A config given as a dict, as a validated :class:`Config` or a current-shape dict.
+def config_from_mapping(config: Mapping[str, Any]) -> Union[Config, Dict[str, Any]]:
+    """A config given as a dict, validated: a :class:`Config` or a current-shape dict.
 
     * ``{"mode": ..., "llms": [...]}`` (this SDK's shape) becomes a ``Config``.
     * ``{"mode": ..., "options": [...]}`` (the gateway's legacy shape, which it now rejects)
-      becomes a ``Config``: each option's ``override_params`` and ``cache`` are unfolded into
-      LLMOptions fields.
-    * Anything else is taken to be the current gateway shape and returned as a plain dict,
-      after a light check of ``strategy.mode``.
+      becomes a ``Config``: camelCase keys are renamed, each option's ``override_params`` and
+      ``cache`` are unfolded into LLMOptions fields.
+    * ``{"config": {"mode", "options"}, "params": {...}}`` (an old SDK's request body): its
+      ``config`` part, as above; ``params`` are not config (a warning names them).
+    * ``{"strategy": ..., "targets": [...]}`` or one target's fields (the gateway's current
+      shape) is checked by the same rules (``gateway_config.GatewayTarget``) and returned as a
+      plain dict, as it is sent.
+
+    Raises ``ValidationError`` naming each problem's path, or ``ValueError`` for a mapping
+    that is no routing config at all.
     """
-    if "llms" in config:
-        return Config.model_validate(dict(config))
-    if "options" in config and "targets" not in config:
-        llms = [_llm_from_legacy_option(option) for option in config["options"]]
-        return Config.model_validate({"mode": config.get("mode"), "llms": llms})
-    plain = dict(config)
-    strategy = plain.get("strategy")
-    if isinstance(strategy, dict):
-        mode = strategy.get("mode")
-        if mode not in ("single", "fallback", "loadbalance", "conditional"):
-            raise ValueError(
-                f"config strategy.mode must be single, fallback, loadbalance or conditional; "
-                f"got {mode!r}"
-            )
-    return plain
-
-
-def _llm_from_legacy_option(option: Any) -> Dict[str, Any]:
-    if not isinstance(option, dict):
-        raise ValueError(f"each legacy config option must be an object; got {option!r}")
-    flat = {key: value for key, value in option.items() if key not in ("override_params", "cache")}
-    flat.update(option.get("override_params") or {})
-    cache = option.get("cache")
-    if isinstance(cache, dict):
-        flat.setdefault("cache_status", cache.get("mode"))
-        if cache.get("max_age") is not None:
-            flat.setdefault("cache_age", cache["max_age"])
-    return flat
+    check_document_depth(config)
+    shape = config_shape(config)
+    if shape == "current":
+        return validate_current(config)
+    return Config.model_validate(sdk_fields(config, shape))

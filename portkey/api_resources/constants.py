@@ -105,3 +105,16 @@ GATEWAY_PROVIDERS: Tuple[str, ...] = (
 
 #: Metadata travels in one header; keep it well under common header size limits.
 MAX_METADATA_BYTES = 4096
+
+#: How deeply a config (or a model parameter in it) may nest. Configs are a few levels deep;
+#: the limit stops a runaway structure with a clear error instead of a RecursionError.
+MAX_CONFIG_DEPTH = 64
+
+#: Largest ``x-portkey-config`` header the SDK sends (bytes). The open-source gateway's Node
+#: server accepts 16 KiB of headers in all (measured on 1.15.2: a 16,146-byte config header
+#: alone passed, 16,346 bytes got 431); this leaves room for metadata (4 KiB) and the rest.
+#: Larger configs belong in a saved config on Portkey, sent by its slug (``pc-...``).
+MAX_CONFIG_HEADER_BYTES = 10 * 1024
+
+#: Providers whose deployment, not the request, decides the model: an LLM may omit ``model``.
+DEPLOYMENT_MODEL_PROVIDERS: FrozenSet[str] = frozenset({"azure-openai"})

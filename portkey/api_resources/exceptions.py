@@ -4,7 +4,9 @@
     PortkeyError
     ├── InvalidRequestError (also a ValueError): bad input caught before anything is sent
     │   ├── MissingAPIKeyError
+    │   │   └── MissingProviderKeyError
     │   ├── MissingConfigError
+    │   ├── InvalidConfigError
     │   └── InvalidHeaderValueError
     └── APIError: something went wrong talking to the gateway
         ├── APIConnectionError
@@ -20,7 +22,7 @@
 """
 
 import json
-from typing import Any, Dict, Mapping, Optional, Type
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
 
 
 class PortkeyError(Exception):
@@ -48,8 +50,33 @@ class MissingAPIKeyError(InvalidRequestError):
     """No Portkey API key was found where one is needed."""
 
 
+class MissingProviderKeyError(MissingAPIKeyError):
+    """An LLM of the config has no provider key, and the environment variable that would
+    supply it is not set. Raised when the request (its config header) is built, never by
+    validation. ``env_var`` names the variable, ``llm_index`` the LLM (``llms[i]``).
+    """
+
+    def __init__(self, message: str, *, env_var: str, llm_index: int) -> None:
+        super().__init__(message, field=f"llms[{llm_index}].api_key")
+        self.env_var = env_var
+        self.llm_index = llm_index
+
+
 class MissingConfigError(InvalidRequestError):
     """The module-level API was called with no config to route by."""
+
+
+class InvalidConfigError(InvalidRequestError):
+    """A config given as a dict or JSON text breaks the config rules, or is too large to send.
+
+    ``field`` is ``"config"``; ``problems`` lists ``(path, message)`` pairs, the path inside
+    the config (``llms[0].weight``, ``targets[1].override_params.foo``), also one per line of
+    the message.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[Tuple[str, str]] = ()) -> None:
+        super().__init__(message, field="config")
+        self.problems: List[Tuple[str, str]] = list(problems)
 
 
 class InvalidHeaderValueError(InvalidRequestError):

@@ -22,9 +22,16 @@ from .constants import (
     AUTHORIZATION_HEADER,
     AUTHORIZATION_PARAM,
     HEADER_PREFIX,
+    MAX_CONFIG_HEADER_BYTES,
     MAX_METADATA_BYTES,
 )
-from .exceptions import InvalidHeaderValueError, InvalidRequestError, UnknownOptionWarning
+from .exceptions import (
+    InvalidConfigError,
+    InvalidHeaderValueError,
+    InvalidRequestError,
+    UnknownOptionWarning,
+)
+from .gateway_config import invalid_config
 
 #: The options that become ``x-portkey-*`` headers: the gateway's REST table first, then the other
 #: names the reference SDK's constructor takes (each read by the gateway as its header).
@@ -99,17 +106,16 @@ def config_header_value(
 ) -> str:
     """The ``x-portkey-config`` value for a :class:`Config`, a config dict or a config slug.
 
-    A dict in the SDK's own shape (``mode`` + ``llms``) or the legacy gateway shape
-    (``mode`` + ``options``) is validated and translated like a ``Config``; a dict in the
-    current gateway shape (``strategy``/``targets``) is sent as compact JSON.
+    A dict (or JSON text) in any shape goes through ``config_from_mapping``: the SDK's shape
+    and the legacy shapes are validated and translated like a ``Config``; the current gateway
+    shape (``strategy``/``targets``) is validated by the same rules and sent as compact JSON.
+    An invalid dict raises ``InvalidConfigError`` naming each problem's path in the config; a
+    provider key missing from the environment raises ``MissingProviderKeyError``; a config
+    larger than ``MAX_CONFIG_HEADER_BYTES`` raises ``InvalidConfigError`` (save it on Portkey
+    and send its slug instead).
     """
     if isinstance(config, Config):
-        try:
-            return config.gateway_header(default_mode)
-        except (TypeError, ValueError) as exc:  # an extra model parameter JSON cannot carry
-            raise InvalidRequestError(
-                f"config cannot be sent as JSON: {exc}", field="config"
-            ) from None
+        return _within_header_limit(config.gateway_header(default_mode))
     if isinstance(config, str):
         text = config.strip()
         if text.startswith("{"):
@@ -129,22 +135,32 @@ def config_header_value(
     if isinstance(config, Mapping):
         try:
             normalized = config_from_mapping(config)
-        except ValidationError:
-            raise  # its errors() name the fields
-        except (TypeError, ValueError) as exc:
-            raise InvalidRequestError(f"config is not valid: {exc}", field="config") from None
+        except ValidationError as exc:
+            raise invalid_config(exc) from None  # one line per problem, with its path
+        except InvalidRequestError:
+            raise
+        except ValueError as exc:  # not a routing config at all
+            raise InvalidConfigError(
+                f"config is not valid: {exc}", problems=[("", str(exc))]
+            ) from None
         if isinstance(normalized, Config):
             return config_header_value(normalized, default_mode)
-        try:
-            return json.dumps(normalized, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidRequestError(
-                f"config is not JSON-serializable: {exc}", field="config"
-            ) from None
+        return _within_header_limit(json.dumps(normalized, separators=(",", ":"), allow_nan=False))
     raise InvalidRequestError(
         f"config must be a Config, a dict or a config slug string; got {type(config).__name__}",
         field="config",
     )
+
+
+def _within_header_limit(header: str) -> str:
+    if len(header) > MAX_CONFIG_HEADER_BYTES:
+        raise InvalidConfigError(
+            f"config is {len(header)} bytes as JSON, over the {MAX_CONFIG_HEADER_BYTES}-byte "
+            "limit for the x-portkey-config header (gateways refuse larger headers with 431). "
+            "Save the config on Portkey (app.portkey.ai -> Configs) and pass its slug, "
+            "config='pc-...', or move long prompts out of the config into the request"
+        )
+    return header
 
 
 # RFC 9110 token characters: what a header name may consist of.
