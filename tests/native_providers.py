@@ -21,7 +21,8 @@ gateway puts its provider-specific path after it). Each stand-in checks what its
 requires (credentials, required fields, names of fields) and refuses a request without them in
 its native error shape, the way the real one would; so a translation that sends the wrong
 field fails a test. ``script(provider, *replies)`` queues failures (``native_error(code)``,
-``stream_error()``) consumed one per request; ``requests(provider)`` lists what arrived.
+``stream_error()``, ``unexpected_body()``) consumed one per request; ``requests(provider)``
+lists what arrived.
 """
 
 from __future__ import annotations
@@ -111,12 +112,23 @@ class StreamError:
     message: str = "Overloaded"
 
 
-Reply = Union[NativeError, StreamError]
+@dataclass(frozen=True)
+class UnexpectedBody:
+    """Answer 200 with JSON in a shape the provider's API does not have (a changed API)."""
+
+
+Reply = Union[NativeError, StreamError, UnexpectedBody]
+UNEXPECTED_BODY = {"unexpected": "shape"}
 
 
 def native_error(code: int, message: Optional[str] = None) -> NativeError:
     """Fail with HTTP ``code`` in the provider's native error shape."""
     return NativeError(code, message)
+
+
+def unexpected_body() -> UnexpectedBody:
+    """Answer 200 with a body the gateway cannot translate."""
+    return UnexpectedBody()
 
 
 def stream_error(error_type: str = "overloaded_error", message: str = "Overloaded") -> StreamError:
@@ -269,6 +281,8 @@ class NativeProviders:
         provider, path, reply = self._take(request, body)
         if not provider:
             return web.json_response({"error": f"no stand-in at {path}"}, status=404)
+        if isinstance(reply, UnexpectedBody):
+            return web.json_response(UNEXPECTED_BODY)
         handler = _HANDLERS[provider]
         try:
             if isinstance(reply, NativeError):

@@ -15,9 +15,11 @@ from typing import Any, Dict, Iterator, List, Type
 import pytest
 from native_providers import (
     ANTHROPIC,
+    ANTHROPIC_ERROR_TYPES,
     AZURE,
     COHERE,
     GOOGLE,
+    GOOGLE_STATUSES,
     INPUT_TOKENS,
     OUTPUT_TOKENS,
     NativeProviders,
@@ -26,11 +28,13 @@ from native_providers import (
     native_error,
     stream_error,
     stream_text,
+    unexpected_body,
 )
 from provider_stub import ProviderStub, status
 
 import portkey
 from portkey import (
+    APIResponseValidationError,
     APIStatusError,
     AsyncPortkey,
     AuthenticationError,
@@ -291,7 +295,11 @@ def test_native_error_is_typed_with_the_providers_message(
 
     error = caught.value
     assert error.status_code == code
-    assert error_message(provider, code) in error.message
+    # The gateway read the message out of the provider's own error shape.
+    assert error.message == f"{provider} error: {error_message(provider, code)}"
+    native_type = {ANTHROPIC: ANTHROPIC_ERROR_TYPES, GOOGLE: GOOGLE_STATUSES}.get(provider)
+    if native_type:
+        assert error.body["error"]["type"] == native_type.get(code, "api_error")
     assert error.body["provider"] == provider
     assert error.headers["x-portkey-provider"] == provider
     # One attempt: max_retries=0 and no gateway retry configured.
@@ -476,3 +484,28 @@ def test_azure_without_model_module_style(module_style: None, native: NativeProv
 
     assert response.choices[0].message.content == answer_text(AZURE)
     assert "model" not in native.requests(AZURE)[0].json
+
+
+@pytest.mark.parametrize("provider", [ANTHROPIC, COHERE, GOOGLE])
+def test_untranslatable_native_answer_raises_instead_of_an_empty_response(
+    gateway_url: str, native: NativeProviders, provider: str
+) -> None:
+    """A native answer in a shape the gateway does not know comes back as status 200 with
+    only ``{"error": ..., "provider": ...}``; the SDK raises rather than return no choices."""
+    native.script(provider, unexpected_body())
+    config = Config(mode="single", llms=[llm(native, provider)])
+
+    with pytest.raises(
+        APIResponseValidationError, match=f"Invalid response received from {provider}"
+    ):
+        client(gateway_url, config).chat.completions.create(messages=HI)
+
+
+async def test_untranslatable_native_answer_raises_async(
+    gateway_url: str, native: NativeProviders
+) -> None:
+    native.script(ANTHROPIC, unexpected_body())
+    config = Config(mode="single", llms=[llm(native, ANTHROPIC)])
+    async with AsyncPortkey(base_url=gateway_url, config=config, max_retries=0) as aclient:
+        with pytest.raises(APIResponseValidationError, match="Invalid response received"):
+            await aclient.chat.completions.create(messages=HI)
