@@ -13,6 +13,14 @@ exercise:
 * ``google``       ``POST {host}/v1beta/models/{model}:generateContent?key=...`` and
   ``:streamGenerateContent`` (a streamed JSON array); errors
   ``{"error": {"code", "message", "status"}}``.
+* ``huggingface``  ``POST {host}/models/{model}/v1/chat/completions`` - the Inference API's
+  OpenAI-compatible route (TGI); errors ``{"error": ..., "error_type": ...}``.
+* ``vertex-ai``    ``POST {host}/v1/projects/{p}/locations/{r}/publishers/google/models/{model}:
+  generateContent`` (and ``:streamGenerateContent?alt=sse``) with ``Authorization: Bearer
+  <access token>``; Gemini's format and error shape.
+* ``bedrock``      ``POST {host}/model/{model}/converse`` - the Converse API, SigV4-signed;
+  errors ``{"message": ...}`` with an ``x-amzn-ErrorType`` header. (Not streamed: Bedrock
+  streams in AWS's binary event-stream encoding, which this stand-in does not produce.)
 * ``azure-openai`` ``POST {host}/deployments/{id}/chat/completions?api-version=...`` with an
   ``api-key`` header; OpenAI-format answers; errors ``{"error": {"code", "message"}}``.
 
@@ -45,11 +53,22 @@ ANTHROPIC = "anthropic"
 COHERE = "cohere"
 GOOGLE = "google"
 AZURE = "azure-openai"
-PROVIDERS = (ANTHROPIC, COHERE, GOOGLE, AZURE)
+HUGGINGFACE = "huggingface"
+VERTEX = "vertex-ai"
+BEDROCK = "bedrock"
+PROVIDERS = (ANTHROPIC, COHERE, GOOGLE, AZURE, HUGGINGFACE, VERTEX, BEDROCK)
 
 # The path prefix of each stand-in; ``host_for`` adds the part of the real base URL the gateway
 # keeps when custom_host replaces it (anthropic's base is .../v1, azure's .../openai).
-_PREFIX = {ANTHROPIC: "/anthropic/v1", COHERE: "/cohere", GOOGLE: "/google", AZURE: "/azure/openai"}
+_PREFIX = {
+    ANTHROPIC: "/anthropic/v1",
+    COHERE: "/cohere",
+    GOOGLE: "/google",
+    AZURE: "/azure/openai",
+    HUGGINGFACE: "/huggingface",
+    VERTEX: "/vertex",
+    BEDROCK: "/bedrock",
+}
 STREAM_PIECES = ("hello ", "from ", "the ", "stream")
 INPUT_TOKENS = 7
 OUTPUT_TOKENS = 4
@@ -75,6 +94,27 @@ GOOGLE_STATUSES = {
     503: "UNAVAILABLE",
 }
 _GOOGLE_PATH = re.compile(r"^/v1beta/models/(?P<model>[^/:]+):(?P<method>\w+)$")
+_HUGGINGFACE_PATH = re.compile(r"^/models/(?P<model>.+)/v1/chat/completions$")
+_VERTEX_PATH = re.compile(
+    r"^/v1/projects/(?P<project>[^/]+)/locations/(?P<region>[^/]+)/publishers/google/models/"
+    r"(?P<model>[^/:]+):(?P<method>\w+)$"
+)
+_BEDROCK_PATH = re.compile(r"^/model/(?P<model>[^/]+)/converse$")
+# What a SigV4-signed request's Authorization header looks like (the signature itself is not
+# checked: the stand-in has no secret to check it with).
+_SIGV4 = re.compile(
+    r"^AWS4-HMAC-SHA256 Credential=(?P<key_id>[^/]+)/\d{8}/(?P<region>[^/]+)/bedrock/aws4_request, "
+    r"SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$"
+)
+# The x-amzn-ErrorType Bedrock names each status with.
+BEDROCK_ERROR_TYPES = {
+    400: "ValidationException",
+    403: "AccessDeniedException",
+    404: "ResourceNotFoundException",
+    429: "ThrottlingException",
+    500: "InternalServerException",
+    503: "ServiceUnavailableException",
+}
 _AZURE_PATH = re.compile(r"^/deployments/(?P<deployment>[^/]+)/chat/completions$")
 
 
@@ -162,7 +202,7 @@ class ProviderRefusal(Exception):
 
 
 class NativeProviders:
-    """Anthropic, Cohere, Gemini and Azure OpenAI stand-ins on one loopback port."""
+    """Native provider stand-ins (see the module docstring) on one loopback port."""
 
     def __init__(self) -> None:
         """Prepare an unstarted server; call ``start()`` or use it as a context manager."""
@@ -291,8 +331,13 @@ class NativeProviders:
                 )
             return await handler(request, path, body, reply)
         except ProviderRefusal as refusal:
+            headers = None
+            if provider == BEDROCK:
+                headers = {"x-amzn-ErrorType": BEDROCK_ERROR_TYPES.get(refusal.code, "Exception")}
             return web.json_response(
-                _ERROR_BODIES[provider](refusal.code, refusal.message), status=refusal.code
+                _ERROR_BODIES[provider](refusal.code, refusal.message),
+                status=refusal.code,
+                headers=headers,
             )
 
 
@@ -489,6 +534,39 @@ def _gemini_usage() -> Dict[str, int]:
     }
 
 
+def _check_gemini_body(body: Any) -> None:
+    _require(
+        isinstance(body, dict) and bool(body.get("contents")), 400, "contents is not specified"
+    )
+    for content in body["contents"]:
+        _require(
+            content.get("role") in ("user", "model"), 400, "Please use a valid role: user, model."
+        )
+        _require(bool(content.get("parts")), 400, "contents.parts must not be empty")
+
+
+def _gemini_element(index: int, model: str) -> Dict[str, Any]:
+    """Piece ``index`` of a streamed Gemini answer; the last one finishes it with usage."""
+    last = index == len(STREAM_PIECES) - 1
+    element: Dict[str, Any] = {
+        "candidates": [_gemini_candidate(STREAM_PIECES[index], finished=last)],
+        "modelVersion": model,
+    }
+    if last:
+        element["usageMetadata"] = _gemini_usage()
+    return element
+
+
+def _gemini_answer(provider: str, model: str) -> web.Response:
+    return web.json_response(
+        {
+            "candidates": [_gemini_candidate(answer_text(provider), finished=True)],
+            "usageMetadata": _gemini_usage(),
+            "modelVersion": model,
+        }
+    )
+
+
 async def _google(
     request: web.Request, path: str, body: Any, reply: Optional[Reply]
 ) -> web.StreamResponse:
@@ -498,38 +576,90 @@ async def _google(
     model, method = match["model"], match["method"]
     _require(method in ("generateContent", "streamGenerateContent"), 404, f"no method {method}")
     _require(bool(request.query.get("key")), 403, "Method doesn't allow unregistered callers")
-    _require(
-        isinstance(body, dict) and bool(body.get("contents")), 400, "contents is not specified"
-    )
-    for content in body["contents"]:
-        _require(
-            content.get("role") in ("user", "model"), 400, "Please use a valid role: user, model."
-        )
-        _require(bool(content.get("parts")), 400, "contents.parts must not be empty")
+    _check_gemini_body(body)
     if method == "generateContent":
-        return web.json_response(
-            {
-                "candidates": [_gemini_candidate(answer_text(GOOGLE), finished=True)],
-                "usageMetadata": _gemini_usage(),
-                "modelVersion": model,
-            }
-        )
+        return _gemini_answer(GOOGLE, model)
     # Without ?alt=sse Gemini streams one JSON array, each element on its own lines, separated
     # by ",\r\n" -- the gateway splits that stream on "\r\n".
     response = web.StreamResponse()
     response.content_type = "application/json"
     await response.prepare(request)
-    for index, piece in enumerate(STREAM_PIECES):
-        last = index == len(STREAM_PIECES) - 1
-        element: Dict[str, Any] = {"candidates": [_gemini_candidate(piece, finished=last)],
-                                   "modelVersion": model}  # fmt: skip
-        if last:
-            element["usageMetadata"] = _gemini_usage()
+    for index in range(len(STREAM_PIECES)):
         opening = "[" if index == 0 else ",\r\n"
-        await response.write(f"{opening}{json.dumps(element)}\n".encode())
+        await response.write(f"{opening}{json.dumps(_gemini_element(index, model))}\n".encode())
     await response.write(b"]")
     await response.write_eof()
     return response
+
+
+# --- vertex ai (gemini models) -----------------------------------------------------------------
+
+
+async def _vertex(
+    request: web.Request, path: str, body: Any, reply: Optional[Reply]
+) -> web.StreamResponse:
+    match = _VERTEX_PATH.match(path)
+    _require(request.method == "POST" and match is not None, 404, f"Not found: {path}")
+    assert match is not None
+    model, method = match["model"], match["method"]
+    _require(method in ("generateContent", "streamGenerateContent"), 404, f"no method {method}")
+    auth = request.headers.get("Authorization", "")
+    _require(
+        auth.startswith("Bearer ") and len(auth) > 7,
+        401,
+        "Request is missing required authentication credential.",
+    )
+    _check_gemini_body(body)
+    if method == "generateContent":
+        return _gemini_answer(VERTEX, model)
+    _require(request.query.get("alt") == "sse", 400, "this stand-in streams only with alt=sse")
+    response = await _sse_response(request)
+    for index in range(len(STREAM_PIECES)):
+        await response.write(f"data: {json.dumps(_gemini_element(index, model))}\r\n\r\n".encode())
+    await response.write_eof()
+    return response
+
+
+# --- bedrock (converse) ------------------------------------------------------------------------
+
+
+def _bedrock_error(code: int, message: str) -> Dict[str, Any]:
+    return {"message": message}
+
+
+async def _bedrock(
+    request: web.Request, path: str, body: Any, reply: Optional[Reply]
+) -> web.StreamResponse:
+    match = _BEDROCK_PATH.match(path)
+    _require(request.method == "POST" and match is not None, 404, f"Not found: {path}")
+    assert match is not None
+    signed = _SIGV4.match(request.headers.get("Authorization", ""))
+    _require(
+        signed is not None and bool(request.headers.get("x-amz-date")),
+        403,
+        "Missing Authentication Token",
+    )
+    _require(isinstance(body, dict) and bool(body.get("messages")), 400, "messages is required")
+    for message in body["messages"]:
+        _require(
+            isinstance(message.get("content"), list),
+            400,
+            "Malformed input request: messages.content must be a list of content blocks",
+        )
+    return web.json_response(
+        {
+            "output": {
+                "message": {"role": "assistant", "content": [{"text": answer_text(BEDROCK)}]}
+            },
+            "stopReason": "end_turn",
+            "usage": {
+                "inputTokens": INPUT_TOKENS,
+                "outputTokens": OUTPUT_TOKENS,
+                "totalTokens": INPUT_TOKENS + OUTPUT_TOKENS,
+            },
+            "metrics": {"latencyMs": 12},
+        }
+    )
 
 
 # --- azure openai ------------------------------------------------------------------------------
@@ -558,35 +688,74 @@ async def _azure(
         400,
         "'messages' is a required property",
     )
-    text = answer_text(AZURE)
+    # Azure names the model behind the deployment, whatever the request said.
+    model = f"model-of-{match['deployment']}"
+    return web.json_response(_openai_chat(answer_text(AZURE), model, "chatcmpl-azure-1"))
+
+
+def _openai_chat(text: str, model: str, answer_id: str) -> Dict[str, Any]:
+    """A chat completion in the OpenAI format, which Azure and Hugging Face's route answer in."""
+    return {
+        "id": answer_id,
+        "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": INPUT_TOKENS,
+            "completion_tokens": OUTPUT_TOKENS,
+            "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
+        },
+    }
+
+
+# --- hugging face inference api ------------------------------------------------------------------
+
+
+def _huggingface_error(code: int, message: str) -> Dict[str, Any]:
+    return {"error": message, "error_type": "validation" if code < 500 else "generation"}
+
+
+async def _huggingface(
+    request: web.Request, path: str, body: Any, reply: Optional[Reply]
+) -> web.StreamResponse:
+    match = _HUGGINGFACE_PATH.match(path)
+    _require(request.method == "POST" and match is not None, 404, "Not Found")
+    assert match is not None
+    auth = request.headers.get("Authorization", "")
+    _require(
+        auth.startswith("Bearer ") and len(auth) > 7,
+        401,
+        "Invalid credentials in Authorization header",
+    )
+    _require(isinstance(body, dict) and bool(body.get("messages")), 422, "missing field `messages`")
     return web.json_response(
-        {
-            "id": "chatcmpl-azure-1",
-            "object": "chat.completion",
-            "created": 1_700_000_000,
-            # Azure names the model behind the deployment, whatever the request said.
-            "model": f"model-of-{match['deployment']}",
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": text},
-                    "finish_reason": "stop",
-                    "logprobs": None,
-                }
-            ],
-            "usage": {
-                "prompt_tokens": INPUT_TOKENS,
-                "completion_tokens": OUTPUT_TOKENS,
-                "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
-            },
-        }
+        _openai_chat(answer_text(HUGGINGFACE), match["model"], "chatcmpl-hf-1")
     )
 
 
-_HANDLERS = {ANTHROPIC: _anthropic, COHERE: _cohere, GOOGLE: _google, AZURE: _azure}
+_HANDLERS = {
+    ANTHROPIC: _anthropic,
+    COHERE: _cohere,
+    GOOGLE: _google,
+    AZURE: _azure,
+    HUGGINGFACE: _huggingface,
+    VERTEX: _vertex,
+    BEDROCK: _bedrock,
+}
 _ERROR_BODIES = {
     ANTHROPIC: _anthropic_error,
     COHERE: _cohere_error,
     GOOGLE: _google_error,
     AZURE: _azure_error,
+    HUGGINGFACE: _huggingface_error,
+    VERTEX: _google_error,
+    BEDROCK: _bedrock_error,
 }

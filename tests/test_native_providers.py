@@ -17,11 +17,14 @@ from native_providers import (
     ANTHROPIC,
     ANTHROPIC_ERROR_TYPES,
     AZURE,
+    BEDROCK,
     COHERE,
     GOOGLE,
     GOOGLE_STATUSES,
+    HUGGINGFACE,
     INPUT_TOKENS,
     OUTPUT_TOKENS,
+    VERTEX,
     NativeProviders,
     answer_text,
     error_message,
@@ -54,11 +57,17 @@ KEYS = {
     COHERE: "co-native-000000000003",
     GOOGLE: "AIza-native-000000000004",
     AZURE: "azure-native-000000000005",
+    HUGGINGFACE: "hf_native_000000000006",
+    VERTEX: "ya29.native-access-token-7",  # an OAuth access token, sent as the Bearer token
+    BEDROCK: "AKIANATIVE0000000008",  # the AWS access key id
 }
 MODELS = {
     ANTHROPIC: "claude-3-5-haiku-latest",
     COHERE: "command-r-plus",
     GOOGLE: "gemini-1.5-flash",
+    HUGGINGFACE: "meta-llama/Llama-3.1-8B-Instruct",
+    VERTEX: "gemini-1.5-pro",
+    BEDROCK: "anthropic.claude-3-haiku-20240307-v1:0",
 }
 AZURE_TARGET = {
     "resource_name": "res-east",
@@ -90,17 +99,25 @@ def module_style(gateway_url: str) -> None:
     portkey.api_key = None
 
 
+# Provider-specific target fields besides the key and custom_host.
+EXTRA_FIELDS: Dict[str, Dict[str, Any]] = {
+    # Anthropic requires max_tokens; the gateway sets no default.
+    ANTHROPIC: {"max_tokens": 64},
+    VERTEX: {"vertex_project_id": "proj-1", "vertex_region": "us-central1"},
+    BEDROCK: {"aws_secret_access_key": "aws-secret-000000000009", "aws_region": "eu-west-1"},
+}
+
+
 def llm(native: NativeProviders, provider: str, **extra: Any) -> LLMOptions:
     """An LLM served by ``provider``'s native stand-in."""
     fields: Dict[str, Any] = (
         {"model": MODELS[provider]} if provider in MODELS else dict(AZURE_TARGET)
     )
-    if provider == ANTHROPIC:
-        fields["max_tokens"] = 64  # Anthropic requires it; the gateway sets no default.
+    fields.update(EXTRA_FIELDS.get(provider, {}))
+    # Bedrock signs with an AWS key pair instead of sending a key.
+    fields["aws_access_key_id" if provider == BEDROCK else "api_key"] = KEYS[provider]
     fields.update(extra)
-    return LLMOptions(
-        provider=provider, api_key=KEYS[provider], custom_host=native.host_for(provider), **fields
-    )
+    return LLMOptions(provider=provider, custom_host=native.host_for(provider), **fields)
 
 
 def openai_llm(stub: ProviderStub) -> LLMOptions:
@@ -278,7 +295,9 @@ ERROR_CASES = [
 ]
 
 
-@pytest.mark.parametrize("provider", [ANTHROPIC, COHERE, GOOGLE, AZURE])
+@pytest.mark.parametrize(
+    "provider", [ANTHROPIC, COHERE, GOOGLE, AZURE, HUGGINGFACE, VERTEX, BEDROCK]
+)
 @pytest.mark.parametrize(("code", "error_class"), ERROR_CASES)
 def test_native_error_is_typed_with_the_providers_message(
     gateway_url: str,
@@ -297,7 +316,11 @@ def test_native_error_is_typed_with_the_providers_message(
     assert error.status_code == code
     # The gateway read the message out of the provider's own error shape.
     assert error.message == f"{provider} error: {error_message(provider, code)}"
-    native_type = {ANTHROPIC: ANTHROPIC_ERROR_TYPES, GOOGLE: GOOGLE_STATUSES}.get(provider)
+    native_type = {
+        ANTHROPIC: ANTHROPIC_ERROR_TYPES,
+        GOOGLE: GOOGLE_STATUSES,
+        VERTEX: GOOGLE_STATUSES,
+    }.get(provider)
     if native_type:
         assert error.body["error"]["type"] == native_type.get(code, "api_error")
     assert error.body["provider"] == provider
@@ -437,12 +460,88 @@ def test_azure_deployment_needs_no_model_anywhere(
     assert "model" not in native.requests(AZURE)[0].json
 
 
+def test_huggingface_chat_client_and_module_style(
+    gateway_url: str, module_style: None, native: NativeProviders
+) -> None:
+    config = Config(mode="single", llms=[llm(native, HUGGINGFACE, max_tokens=20)])
+
+    response = client(gateway_url, config).chat.completions.create(messages=HI)
+    portkey.config = config
+    again = portkey.ChatCompletions.create(messages=HI, max_retries=0)
+
+    for answer in (response, again):
+        assert answer.choices[0].message.content == answer_text(HUGGINGFACE)
+        assert answer.gateway.provider == HUGGINGFACE
+    for seen in native.requests(HUGGINGFACE):
+        # The Inference API's OpenAI-compatible route, under the model's own path.
+        assert seen.path == f"/models/{MODELS[HUGGINGFACE]}/v1/chat/completions"
+        assert seen.headers["authorization"] == f"Bearer {KEYS[HUGGINGFACE]}"
+        assert seen.json["messages"] == HI
+        assert seen.json["max_tokens"] == 20
+    assert len(native.requests(HUGGINGFACE)) == 2
+
+
+def test_vertex_gemini_chat_and_stream(gateway_url: str, native: NativeProviders) -> None:
+    """Vertex AI with an OAuth access token as the key: Gemini's format under the project's
+    regional path; streams use ``alt=sse``."""
+    config = Config(mode="single", llms=[llm(native, VERTEX, max_tokens=16)])
+    vertex = client(gateway_url, config)
+
+    response = vertex.chat.completions.create(messages=HI)
+    stream = vertex.chat.completions.create(messages=HI, stream=True)
+    pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
+
+    assert response.choices[0].message.content == answer_text(VERTEX)
+    assert response.gateway.provider == VERTEX
+    assert "".join(pieces) == stream_text()
+    plain, streamed = native.requests(VERTEX)
+    base = f"/v1/projects/proj-1/locations/us-central1/publishers/google/models/{MODELS[VERTEX]}"
+    assert plain.path == f"{base}:generateContent"
+    assert streamed.path == f"{base}:streamGenerateContent"
+    assert streamed.query == {"alt": "sse"}
+    for seen in (plain, streamed):
+        assert seen.headers["authorization"] == f"Bearer {KEYS[VERTEX]}"
+        assert seen.json["contents"] == [{"role": "user", "parts": [{"text": "Hi"}]}]
+        assert seen.json["generationConfig"] == {"maxOutputTokens": 16}
+
+
+def test_bedrock_converse_signed_with_sigv4(gateway_url: str, native: NativeProviders) -> None:
+    """The gateway signs Bedrock calls itself (SigV4) from the LLM's AWS key pair; the
+    stand-in checks the signature's shape, key id and region (it cannot check the signature)."""
+    config = Config(mode="single", llms=[llm(native, BEDROCK, max_tokens=32)])
+
+    response = client(gateway_url, config).chat.completions.create(messages=HI)
+
+    assert response.choices[0].message.content == answer_text(BEDROCK)
+    assert response.choices[0].finish_reason == "stop"
+    assert response.usage.total_tokens == INPUT_TOKENS + OUTPUT_TOKENS
+    (seen,) = native.requests(BEDROCK)
+    assert seen.path == f"/model/{MODELS[BEDROCK]}/converse"
+    credential = seen.headers["authorization"].split("Credential=")[1].split(",")[0]
+    key_id, _, region, service, _ = credential.split("/")
+    assert (key_id, region, service) == (KEYS[BEDROCK], "eu-west-1", "bedrock")
+    assert "aws-secret-000000000009" not in json.dumps(seen.headers)
+    assert seen.json["messages"] == [{"role": "user", "content": [{"text": "Hi"}]}]
+    assert seen.json["system"] == [{"text": "Answer briefly."}]
+    assert seen.json["inferenceConfig"] == {"maxTokens": 32}
+
+
+def test_bedrock_error_names_the_aws_error_type(gateway_url: str, native: NativeProviders) -> None:
+    native.script(BEDROCK, native_error(429, "Too many requests, please wait"))
+    config = Config(mode="single", llms=[llm(native, BEDROCK)])
+
+    with pytest.raises(RateLimitError, match="Too many requests, please wait") as caught:
+        client(gateway_url, config).chat.completions.create(messages=HI)
+
+    assert caught.value.body["provider"] == BEDROCK
+
+
 # --- the stand-ins themselves -------------------------------------------------------------------
 
 
 def test_unknown_provider_has_no_stand_in(native: NativeProviders) -> None:
     with pytest.raises(ValueError, match="no native stand-in"):
-        native.host_for("bedrock")
+        native.host_for("palm")
     with pytest.raises(ValueError, match="no native stand-in"):
         native.script("openai", native_error(500))
 
@@ -456,6 +555,7 @@ def test_each_stand_in_answers_in_its_own_error_shape(native: NativeProviders) -
         (COHERE, "/v2/chat"),
         (GOOGLE, "/v1beta/models/m:generateContent"),
         (AZURE, "/deployments/d/chat/completions"),
+        (HUGGINGFACE, "/models/m/v1/chat/completions"),
     ]:
         native.script(provider, native_error(429))
         answer = requests.post(native.host_for(provider) + path, json={}, timeout=5)
@@ -469,6 +569,7 @@ def test_each_stand_in_answers_in_its_own_error_shape(native: NativeProviders) -
                    "status": "RESOURCE_EXHAUSTED"}},
         {"error": {"code": "429", "message": error_message(AZURE, 429), "param": None,
                    "type": None}},
+        {"error": error_message(HUGGINGFACE, 429), "error_type": "validation"},
     ]  # fmt: skip
 
 
