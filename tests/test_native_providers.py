@@ -296,16 +296,17 @@ ERROR_CASES = [
 
 
 @pytest.mark.parametrize(
-    "provider", [ANTHROPIC, COHERE, GOOGLE, AZURE, HUGGINGFACE, VERTEX, BEDROCK]
+    "provider_name", [ANTHROPIC, COHERE, GOOGLE, AZURE, HUGGINGFACE, VERTEX, BEDROCK]
 )
 @pytest.mark.parametrize(("code", "error_class"), ERROR_CASES)
 def test_native_error_is_typed_with_the_providers_message(
     gateway_url: str,
     native: NativeProviders,
-    provider: str,
+    provider_name: str,
     code: int,
     error_class: Type[APIStatusError],
 ) -> None:
+    provider = provider_name
     native.script(provider, native_error(code))
     config = Config(mode="single", llms=[llm(native, provider)])
 
@@ -587,12 +588,13 @@ def test_azure_without_model_module_style(module_style: None, native: NativeProv
     assert "model" not in native.requests(AZURE)[0].json
 
 
-@pytest.mark.parametrize("provider", [ANTHROPIC, COHERE, GOOGLE])
+@pytest.mark.parametrize("provider_name", [ANTHROPIC, COHERE, GOOGLE])
 def test_untranslatable_native_answer_raises_instead_of_an_empty_response(
-    gateway_url: str, native: NativeProviders, provider: str
+    gateway_url: str, native: NativeProviders, provider_name: str
 ) -> None:
     """A native answer in a shape the gateway does not know comes back as status 200 with
     only ``{"error": ..., "provider": ...}``; the SDK raises rather than return no choices."""
+    provider = provider_name
     native.script(provider, unexpected_body())
     config = Config(mode="single", llms=[llm(native, provider)])
 
