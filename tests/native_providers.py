@@ -8,8 +8,10 @@ exercise:
 * ``anthropic``    ``POST {host}/messages`` - Messages API; JSON, or SSE with ``message_start``,
   ``content_block_start``, ``ping``, ``content_block_delta``, ``content_block_stop``,
   ``message_delta`` and ``message_stop`` events; errors ``{"type": "error", "error": {...}}``.
+  ``completions`` calls go to the legacy Text Completions API, ``POST {host}/complete``.
 * ``cohere``       ``POST {host}/v2/chat`` - Chat API v2 (what gateway 1.15.2 calls); JSON, or SSE
-  with ``message-start`` ... ``message-end``; errors ``{"message": ...}``.
+  with ``message-start`` ... ``message-end``; errors ``{"message": ...}``. ``completions``
+  calls go to the Generate API, ``POST {host}/v1/generate``.
 * ``google``       ``POST {host}/v1beta/models/{model}:generateContent?key=...`` and
   ``:streamGenerateContent`` (a streamed JSON array); errors
   ``{"error": {"code", "message", "status"}}``.
@@ -393,6 +395,8 @@ def _anthropic_check(request: web.Request, path: str, body: Any) -> None:
 async def _anthropic(
     request: web.Request, path: str, body: Any, reply: Optional[Reply]
 ) -> web.StreamResponse:
+    if path == "/complete":
+        return _anthropic_text_completion(request, body)
     _anthropic_check(request, path, body)
     model = body["model"]
     if not body.get("stream"):
@@ -456,6 +460,29 @@ async def _anthropic(
     return response
 
 
+def _anthropic_text_completion(request: web.Request, body: Any) -> web.Response:
+    """The legacy Text Completions API (``/v1/complete``), which ``completions`` calls reach."""
+    _require(bool(request.headers.get("x-api-key")), 401, "x-api-key header is required")
+    _require(isinstance(body, dict), 400, "request body must be a JSON object")
+    for field in ("model", "prompt", "max_tokens_to_sample"):
+        _require(field in body, 400, f"{field}: field required")
+    prompt = body["prompt"]
+    _require(
+        prompt.startswith("\n\nHuman:") and prompt.endswith("\n\nAssistant:"),
+        400,
+        'prompt must start with "\\n\\nHuman:" and end with "\\n\\nAssistant:"',
+    )
+    return web.json_response(
+        {
+            "type": "completion",
+            "id": "compl_native_1",
+            "completion": answer_text(ANTHROPIC),
+            "stop_reason": "stop_sequence",
+            "model": body["model"],
+        }
+    )
+
+
 # --- cohere (chat v2) --------------------------------------------------------------------------
 
 
@@ -471,9 +498,11 @@ def _cohere_usage() -> Dict[str, Any]:
 async def _cohere(
     request: web.Request, path: str, body: Any, reply: Optional[Reply]
 ) -> web.StreamResponse:
-    _require(request.method == "POST" and path == "/v2/chat", 404, f"Not found: {path}")
+    _require(request.method == "POST" and path in ("/v2/chat", "/v1/generate"), 404, "Not found")
     auth = request.headers.get("Authorization", "")
     _require(auth.startswith("Bearer ") and len(auth) > 7, 401, "invalid api token")
+    if path == "/v1/generate":
+        return _cohere_generate(body)
     _require(isinstance(body, dict), 400, "invalid request: body must be a JSON object")
     for field in ("model", "messages"):
         _require(field in body, 400, f"invalid request: {field} must be specified")
@@ -505,6 +534,25 @@ async def _cohere(
     await response.write(_event("message-end", end))
     await response.write_eof()
     return response
+
+
+def _cohere_generate(body: Any) -> web.Response:
+    """The Generate API (``/v1/generate``), which ``completions`` calls reach."""
+    _require(isinstance(body, dict) and bool(body.get("prompt")), 400, "prompt must be specified")
+    generations = [
+        {"id": f"gen-{i}", "text": answer_text(COHERE), "finish_reason": "COMPLETE"}
+        for i in range(int(body.get("num_generations", 1)))
+    ]
+    return web.json_response(
+        {
+            "id": "cohere-generate-1",
+            "generations": generations,
+            "prompt": body["prompt"],
+            "meta": {
+                "billed_units": {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS}
+            },
+        }
+    )
 
 
 # --- google gemini -----------------------------------------------------------------------------
