@@ -10,6 +10,7 @@ that say "nothing to change".
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Iterator
 
 import pytest
@@ -17,7 +18,8 @@ from native_providers import ANTHROPIC, AZURE, COHERE, NativeProviders, answer_t
 from provider_stub import ProviderStub, status
 
 import portkey
-from portkey import Config, LLMOptions, Modes
+from portkey import Config, LLMOptions, Modes, Portkey
+from portkey.local.gateway import LocalGateway
 
 QUESTION = "why is the sky blue ?"
 
@@ -198,3 +200,53 @@ def test_exceptions_module_path_and_status(client: object, stub: ProviderStub) -
 
     assert caught.value.status_code == 429
     assert caught.value.body["error"]["message"].endswith("scripted status 429")
+
+
+def old_style_config(stub: ProviderStub) -> Config:
+    return Config(
+        mode="single",
+        llms=LLMOptions(provider="openai", api_key="sk-e-00000000009",
+                        custom_host=stub.host_for("a"), model="gpt-4"),
+    )  # fmt: skip
+
+
+def test_portkey_proxy_without_path_is_read_as_the_root_it_was(
+    gateway: LocalGateway, stub: ProviderStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.1.x read the gateway's root from PORTKEY_PROXY and added ``/v1/...`` itself."""
+    monkeypatch.delenv("PORTKEY_BASE_URL", raising=False)
+    monkeypatch.setenv("PORTKEY_PROXY", gateway.root_url + "/")
+    portkey.base_url = None
+    portkey.config = old_style_config(stub)
+
+    with pytest.warns(DeprecationWarning, match=f"PORTKEY_BASE_URL={gateway.root_url}/v1"):
+        response = portkey.ChatCompletions.create(messages=[{"role": "user", "content": "hi"}])
+
+    assert response.choices[0].message.content == answer_text("a")
+
+
+def test_portkey_proxy_with_v1_is_used_as_it_is(
+    gateway: LocalGateway, stub: ProviderStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PORTKEY_BASE_URL", raising=False)
+    monkeypatch.setenv("PORTKEY_PROXY", gateway.base_url)
+    portkey.base_url = None
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        client = Portkey(config=old_style_config(stub))
+
+    response = client.chat.completions.create(messages=[{"role": "user", "content": "hi"}])
+    assert response.choices[0].message.content == answer_text("a")
+
+
+def test_portkey_base_url_wins_over_portkey_proxy(
+    gateway: LocalGateway, stub: ProviderStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORTKEY_BASE_URL", gateway.base_url)
+    monkeypatch.setenv("PORTKEY_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    client = Portkey(config=old_style_config(stub))
+
+    response = client.chat.completions.create(messages=[{"role": "user", "content": "hi"}])
+
+    assert response.choices[0].message.content == answer_text("a")
