@@ -49,6 +49,7 @@ from portkey import (
     PermissionDeniedError,
     Portkey,
     RateLimitError,
+    RetrySettings,
 )
 
 OPENAI_KEY = "sk-openai-000000000001"
@@ -328,6 +329,56 @@ def test_native_error_is_typed_with_the_providers_message(
     assert error.headers["x-portkey-provider"] == provider
     # One attempt: max_retries=0 and no gateway retry configured.
     assert len(native.requests(provider)) == 1
+
+
+async def test_native_error_async_client(gateway_url: str, native: NativeProviders) -> None:
+    native.script(GOOGLE, native_error(429, "Resource has been exhausted (e.g. check quota)."))
+    config = Config(mode="single", llms=[llm(native, GOOGLE)])
+
+    async with AsyncPortkey(base_url=gateway_url, config=config, max_retries=0) as aclient:
+        with pytest.raises(RateLimitError, match="check quota") as caught:
+            await aclient.chat.completions.create(messages=HI)
+
+    assert caught.value.body["error"]["type"] == "RESOURCE_EXHAUSTED"
+
+
+def test_native_error_before_a_stream_starts_sync(
+    gateway_url: str, native: NativeProviders
+) -> None:
+    """A stream refused by the provider raises at ``create()``, typed, not as a broken stream."""
+    native.script(ANTHROPIC, native_error(529, "Overloaded"))
+    config = Config(mode="single", llms=[llm(native, ANTHROPIC)])
+
+    with pytest.raises(InternalServerError, match="anthropic error: Overloaded") as caught:
+        client(gateway_url, config).chat.completions.create(messages=HI, stream=True)
+
+    assert caught.value.status_code == 529
+
+
+async def test_native_error_before_a_stream_starts_async(
+    module_style: None, native: NativeProviders
+) -> None:
+    native.script(COHERE, native_error(400, "invalid request: message must not be empty"))
+    portkey.config = Config(mode="single", llms=[llm(native, COHERE)])
+
+    with pytest.raises(BadRequestError, match="message must not be empty"):
+        await portkey.ChatCompletions.acreate(messages=HI, stream=True, max_retries=0)
+
+
+def test_gateway_retries_a_native_overload_then_succeeds(
+    gateway_url: str, native: NativeProviders
+) -> None:
+    """Anthropic's 529 is retried by the gateway when the LLM's retry settings name it."""
+    native.script(ANTHROPIC, native_error(529, "Overloaded"))
+    retrying = llm(native, ANTHROPIC, retry=RetrySettings(attempts=2, on_status_codes=[529]))
+
+    response = client(gateway_url, Config(mode="single", llms=[retrying])).chat.completions.create(
+        messages=HI
+    )
+
+    assert response.choices[0].message.content == answer_text(ANTHROPIC)
+    assert response.gateway.retry_attempt_count == 1
+    assert len(native.requests(ANTHROPIC)) == 2
 
 
 def test_native_error_module_style(module_style: None, native: NativeProviders) -> None:
