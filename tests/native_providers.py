@@ -8,7 +8,9 @@ exercise:
 * ``anthropic``    ``POST {host}/messages`` - Messages API; JSON, or SSE with ``message_start``,
   ``content_block_start``, ``ping``, ``content_block_delta``, ``content_block_stop``,
   ``message_delta`` and ``message_stop`` events; errors ``{"type": "error", "error": {...}}``.
-  ``completions`` calls go to the legacy Text Completions API, ``POST {host}/complete``.
+  Offered ``tools``, it answers with a ``tool_use`` block (``TOOL_USE_ID``), and accepts a
+  ``tool_result`` for it. ``completions`` calls go to the legacy Text Completions API,
+  ``POST {host}/complete``.
 * ``cohere``       ``POST {host}/v2/chat`` - Chat API v2 (what gateway 1.15.2 calls); JSON, or SSE
   with ``message-start`` ... ``message-end``; errors ``{"message": ...}``. ``completions``
   calls go to the Generate API, ``POST {host}/v1/generate``.
@@ -73,6 +75,9 @@ _PREFIX = {
 }
 STREAM_PIECES = ("hello ", "from ", "the ", "stream")
 INPUT_TOKENS = 7
+# The tool call an anthropic stand-in makes when the request offers tools.
+TOOL_USE_ID = "toolu_native_1"
+TOOL_INPUT = {"city": "Paris"}
 OUTPUT_TOKENS = 4
 # The error "type" Anthropic's API uses for each status.
 ANTHROPIC_ERROR_TYPES = {
@@ -390,6 +395,32 @@ def _anthropic_check(request: web.Request, path: str, body: Any) -> None:
             400,
             f"messages: Unexpected role {message.get('role')!r}",
         )
+    for tool in body.get("tools") or ():
+        _require(
+            "name" in tool and "input_schema" in tool, 400, "tools: input_schema: Field required"
+        )
+    for block in _content_blocks(body["messages"], "tool_result"):
+        _require(
+            block.get("tool_use_id") == TOOL_USE_ID,
+            400,
+            f"tool_result block(s) provided when previous message does not have tool_use: "
+            f"{block.get('tool_use_id')!r}",
+        )
+
+
+def _content_blocks(messages: List[Dict[str, Any]], kind: str) -> List[Dict[str, Any]]:
+    """Every content block of type ``kind`` in ``messages``."""
+    return [
+        block
+        for message in messages
+        if isinstance(message.get("content"), list)
+        for block in message["content"]
+        if isinstance(block, dict) and block.get("type") == kind
+    ]
+
+
+def _has_tool_result(messages: List[Dict[str, Any]]) -> bool:
+    return bool(_content_blocks(messages, "tool_result"))
 
 
 async def _anthropic(
@@ -400,15 +431,23 @@ async def _anthropic(
     _anthropic_check(request, path, body)
     model = body["model"]
     if not body.get("stream"):
-        text = answer_text(ANTHROPIC)
+        content: List[Dict[str, Any]] = [{"type": "text", "text": answer_text(ANTHROPIC)}]
+        stop_reason = "end_turn"
+        if body.get("tools") and not _has_tool_result(body["messages"]):
+            tool = body["tools"][0]
+            content = [
+                {"type": "text", "text": "Let me look that up."},
+                {"type": "tool_use", "id": TOOL_USE_ID, "name": tool["name"], "input": TOOL_INPUT},
+            ]
+            stop_reason = "tool_use"
         return web.json_response(
             {
                 "id": "msg_native_1",
                 "type": "message",
                 "role": "assistant",
                 "model": model,
-                "content": [{"type": "text", "text": text}],
-                "stop_reason": "end_turn",
+                "content": content,
+                "stop_reason": stop_reason,
                 "stop_sequence": None,
                 "usage": {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS},
             }

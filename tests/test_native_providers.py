@@ -24,6 +24,8 @@ from native_providers import (
     HUGGINGFACE,
     INPUT_TOKENS,
     OUTPUT_TOKENS,
+    TOOL_INPUT,
+    TOOL_USE_ID,
     VERTEX,
     NativeProviders,
     answer_text,
@@ -281,6 +283,56 @@ def test_anthropic_error_event_mid_stream_is_not_lost(
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert text == stream_text()[: len("hello ")]
     assert chunks[-1].choices[0].finish_reason == "overloaded_error"
+
+
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "The weather in a city",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+def test_anthropic_tool_call_round_trip(gateway_url: str, native: NativeProviders) -> None:
+    """OpenAI-format tools become Anthropic tools; its tool_use block comes back as a tool
+    call; the tool's answer goes back as a tool_result for the same id."""
+    anthropic = client(gateway_url, Config(mode="single", llms=[llm(native, ANTHROPIC)]))
+    question = [{"role": "user", "content": "Weather in Paris?"}]
+
+    first = anthropic.chat.completions.create(messages=question, tools=[WEATHER_TOOL])
+    (call,) = first.choices[0].message.tool_calls
+    answer = anthropic.chat.completions.create(
+        messages=[
+            *question,
+            {"role": "assistant", "content": "", "tool_calls": [call.to_dict()]},
+            {"role": "tool", "tool_call_id": call.id, "content": "18 C, sunny"},
+        ],
+        tools=[WEATHER_TOOL],
+    )
+
+    assert first.choices[0].finish_reason == "tool_calls"
+    assert (call.id, call.function.name) == (TOOL_USE_ID, "get_weather")
+    assert json.loads(call.function.arguments) == TOOL_INPUT
+    assert answer.choices[0].message.content == answer_text(ANTHROPIC)
+    offered, replied = native.requests(ANTHROPIC)
+    assert offered.json["tools"][0]["name"] == "get_weather"
+    assert offered.json["tools"][0]["input_schema"]["required"] == ["city"]
+    tool_results = [
+        block
+        for message in replied.json["messages"]
+        if isinstance(message["content"], list)
+        for block in message["content"]
+        if block.get("type") == "tool_result"
+    ]
+    assert [(b["tool_use_id"], b["content"]) for b in tool_results] == [
+        (TOOL_USE_ID, "18 C, sunny")
+    ]
 
 
 # --- native errors become the SDK's typed errors -------------------------------------------------
