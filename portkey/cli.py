@@ -335,8 +335,9 @@ def _chat_config(args: argparse.Namespace, local_model_url: Optional[str]) -> An
 
 
 def _cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .api_resources.base_client import env_legacy_proxy_url
     from .api_resources.client import Portkey
-    from .api_resources.constants import BASE_URL_ENV, LEGACY_PROXY_ENV
+    from .api_resources.constants import BASE_URL_ENV
     from .local.stack import read_state
 
     state = read_state()
@@ -345,7 +346,7 @@ def _cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     base_url = (
         args.base_url
         or os.environ.get(BASE_URL_ENV)
-        or os.environ.get(LEGACY_PROXY_ENV)
+        or env_legacy_proxy_url()
         or (running.gateway_url if running else None)
     )
     messages: List[Dict[str, str]] = []

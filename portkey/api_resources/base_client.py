@@ -7,6 +7,7 @@ client that shares the parent's requestor, so its connection pool is shared too.
 
 import math
 import os
+import warnings
 from typing import (
     Any,
     Dict,
@@ -18,6 +19,7 @@ from typing import (
     TypeVar,
     Union,
 )
+from urllib.parse import urlsplit
 
 import pydantic_core
 
@@ -83,8 +85,30 @@ def resolve_base_url(*candidates: Optional[str]) -> str:
             )
         if candidate:
             return candidate.rstrip("/")
-    env = os.environ.get(BASE_URL_ENV) or os.environ.get(LEGACY_PROXY_ENV)
+    env = os.environ.get(BASE_URL_ENV) or env_legacy_proxy_url()
     return (env or DEFAULT_BASE_URL).rstrip("/")
+
+
+def env_legacy_proxy_url() -> Optional[str]:
+    """``PORTKEY_PROXY`` as a base URL, or None when it is not set.
+
+    The 0.1.x SDK read the gateway's root from it and added ``/v1/...`` itself
+    (``http://localhost:8787``), so a value without a path gets ``/v1``; today's variable is
+    ``PORTKEY_BASE_URL``, with ``/v1`` included.
+    """
+    value = os.environ.get(LEGACY_PROXY_ENV)
+    if not value:
+        return None
+    value = value.rstrip("/")
+    if urlsplit(value).path:
+        return value
+    warnings.warn(
+        f"{LEGACY_PROXY_ENV} without a path is read as {value}/v1, the 0.1.x meaning; set "
+        f"{BASE_URL_ENV}={value}/v1 instead",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return value + "/v1"
 
 
 def is_hosted(base_url: str) -> bool:

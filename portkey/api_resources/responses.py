@@ -158,11 +158,30 @@ class APIResponse(PortkeyModel):
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 
 
+# The whole body of the gateway's answer when it could not translate a provider's answer: it
+# sends status 200 with {"error": {"message": "Invalid response received from <provider>: ..."},
+# "provider": "<provider>"}.
+_ERROR_ENVELOPE_KEYS = frozenset({"error", "provider"})
+
+
 def parse_response(cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str]) -> ResponseT:
-    """Validate a JSON body into ``cls`` and attach the headers and raw bytes."""
+    """Validate a JSON body into ``cls`` and attach the headers and raw bytes.
+
+    Raises ``ValueError`` (which the requestors report as ``APIResponseValidationError``) for a
+    success status whose body is only an error: returning it as an empty response would lose
+    the error silently.
+    """
     response = cls.model_validate_json(raw)
+    extra = response.__pydantic_extra__
+    if extra and "error" in extra and _is_error_envelope(response):
+        raise ValueError("a success status with an error body")
     response._set_meta((dict(headers), raw))  # skips pydantic's slower __setattr__
     return response
+
+
+def _is_error_envelope(response: APIResponse) -> bool:
+    error = getattr(response, "error", None)
+    return isinstance(error, dict) and response.model_fields_set <= _ERROR_ENVELOPE_KEYS
 
 
 # ---- shared parts ---------------------------------------------------------------------------
