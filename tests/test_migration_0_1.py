@@ -102,11 +102,6 @@ def test_cohere_text_completion_llm_model_wins(client: object, native: NativePro
     assert seen.json["max_tokens"] == 256
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="module style refuses an azure-openai LLM without model ('llms[0] has no model'); "
-    "the config.py fix on another branch enables it - drop this mark after the merge",
-)
 def test_azure_chat_without_model(client: object, native: NativeProviders) -> None:
     """0.1.53 tests/test_azure_openai.py::test_method_create_with_all_params_non_stream."""
     config = Config(

@@ -677,11 +677,6 @@ def test_each_stand_in_answers_in_its_own_error_shape(native: NativeProviders) -
     ]  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="module style still refuses an azure-openai LLM without model ('llms[0] has no "
-    "model'); the config.py fix on another branch enables it - drop this mark after the merge",
-)
 def test_azure_without_model_module_style(module_style: None, native: NativeProviders) -> None:
     portkey.config = Config(mode="single", llms=[llm(native, AZURE)])
 
