@@ -7,7 +7,7 @@ from ..config import Message
 from ..exceptions import InvalidRequestError
 from ..responses import ChatCompletion, ChatCompletionChunk
 from ..streaming import AsyncStream, Stream
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 
 MessageParam = Union[Message, Mapping[str, Any]]
 
@@ -60,6 +60,7 @@ def chat_call(
         body=body_of(fields, params, extra_body),
         stream=stream,
         stream_cls=ChatCompletionChunk,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

@@ -13,7 +13,7 @@ from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses_extra import PromptCompletion, PromptCompletionChunk, PromptRender
 from ..streaming import AsyncStream, Stream
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 from .crud import require_id
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ def prompt_completion_call(
         body=_prompt_body(variables, stream, params, extra_body),
         stream=stream,
         stream_cls=PromptCompletionChunk,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 
@@ -77,6 +78,7 @@ def prompt_render_call(
         f"/prompts/{require_id(prompt_id, 'prompt_id')}/render",
         cast_to=PromptRender,
         body=_prompt_body(variables, False, params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 
