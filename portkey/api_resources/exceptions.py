@@ -15,7 +15,8 @@
         └── APIStatusError (carries status_code, body, headers)
             ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
             ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
-            └── RateLimitError (429), InternalServerError (>= 500)
+            ├── RateLimitError (429), InternalServerError (>= 500)
+            └── ProviderResponseError (a 2xx whose body is only an error)
 """
 
 import json
@@ -192,3 +193,12 @@ def error_message(status_code: int, body: Any) -> str:
     if text.lstrip().startswith("<"):
         return f"HTTP {status_code} with a non-JSON (HTML) body: {text[:200]}"
     return text[:500]
+
+
+class ProviderResponseError(APIStatusError):
+    """The gateway answered with a success status, but its body is an error with no result.
+
+    The gateway does this when it cannot translate a provider's answer (``{"error": {...}}``
+    and no ``choices``, ``data`` or ``output``). ``status_code`` is the status received (2xx);
+    ``message`` is the gateway's; ``body`` the error body as received.
+    """
