@@ -3,7 +3,8 @@ the typed response models. Values are made up; shapes follow the current OpenAI 
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import re
+from typing import Any, Dict, List, Tuple
 
 TOKEN_LOGPROB: Dict[str, Any] = {
     "token": "Hello",
@@ -143,3 +144,272 @@ EMBEDDINGS: Dict[str, Any] = {
     "model": "text-embedding-3-small",
     "usage": {"prompt_tokens": 8, "total_tokens": 8},
 }
+
+
+# ---- platform objects ------------------------------------------------------------------------
+
+FUNCTION_TOOL: Dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather of a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        "strict": True,
+    },
+}
+
+ASSISTANT: Dict[str, Any] = {
+    "id": "asst_abc123",
+    "object": "assistant",
+    "created_at": 1698984975,
+    "name": "Math Tutor",
+    "description": "Helps with math",
+    "model": "gpt-4o",
+    "instructions": "You are a personal math tutor.",
+    "tools": [
+        {"type": "code_interpreter"},
+        {
+            "type": "file_search",
+            "file_search": {
+                "max_num_results": 20,
+                "ranking_options": {"ranker": "auto", "score_threshold": 0.5},
+            },
+        },
+        FUNCTION_TOOL,
+        {"type": "web_browser_2030", "novelty": "a tool type from the future"},
+    ],
+    "tool_resources": {
+        "code_interpreter": {"file_ids": ["file-1"]},
+        "file_search": {"vector_store_ids": ["vs_1"]},
+    },
+    "metadata": {"team": "edu"},
+    "temperature": 1.0,
+    "top_p": 1.0,
+    "response_format": "auto",
+}
+
+RUN: Dict[str, Any] = {
+    "id": "run_abc123",
+    "object": "thread.run",
+    "created_at": 1699063290,
+    "assistant_id": "asst_abc123",
+    "thread_id": "thread_abc123",
+    "status": "requires_action",
+    "started_at": 1699063290,
+    "expires_at": 1699063890,
+    "cancelled_at": None,
+    "failed_at": None,
+    "completed_at": None,
+    "required_action": {
+        "type": "submit_tool_outputs",
+        "submit_tool_outputs": {
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'},
+                }
+            ]
+        },
+    },
+    "last_error": {"code": "rate_limit_exceeded", "message": "slow down"},
+    "model": "gpt-4o",
+    "instructions": "Be brief.",
+    "tools": [FUNCTION_TOOL],
+    "usage": {"prompt_tokens": 123, "completion_tokens": 456, "total_tokens": 579},
+    "metadata": {},
+    "incomplete_details": None,
+    "temperature": 1.0,
+    "top_p": 1.0,
+    "max_prompt_tokens": 1000,
+    "max_completion_tokens": 1000,
+    "truncation_strategy": {"type": "auto", "last_messages": None},
+    "tool_choice": "auto",
+    "parallel_tool_calls": True,
+    "response_format": "auto",
+}
+
+THREAD_MESSAGE: Dict[str, Any] = {
+    "id": "msg_abc123",
+    "object": "thread.message",
+    "created_at": 1698983503,
+    "thread_id": "thread_abc123",
+    "role": "assistant",
+    "status": "completed",
+    "content": [
+        {
+            "type": "text",
+            "text": {
+                "value": "Hi! How can I help you today?",
+                "annotations": [{"type": "file_citation", "text": "x", "start_index": 0}],
+            },
+        },
+        {"type": "image_file", "image_file": {"file_id": "file-img", "detail": "auto"}},
+        {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "low"}},
+        {"type": "refusal", "refusal": "I can't help with that."},
+    ],
+    "assistant_id": "asst_abc123",
+    "run_id": "run_abc123",
+    "attachments": [{"file_id": "file-1", "tools": [{"type": "file_search"}]}],
+    "metadata": {"k": "v"},
+}
+
+RUN_STEP: Dict[str, Any] = {
+    "id": "step_abc123",
+    "object": "thread.run.step",
+    "created_at": 1699063291,
+    "run_id": "run_abc123",
+    "assistant_id": "asst_abc123",
+    "thread_id": "thread_abc123",
+    "type": "message_creation",
+    "status": "completed",
+    "step_details": {"type": "message_creation", "message_creation": {"message_id": "msg_1"}},
+    "last_error": None,
+    "usage": {"prompt_tokens": 123, "completion_tokens": 456, "total_tokens": 579},
+    "completed_at": 1699063291,
+}
+
+BATCH: Dict[str, Any] = {
+    "id": "batch_abc123",
+    "object": "batch",
+    "endpoint": "/v1/chat/completions",
+    "errors": {
+        "object": "list",
+        "data": [{"code": "invalid_json", "message": "line 3", "param": None, "line": 3}],
+    },
+    "input_file_id": "file-abc123",
+    "completion_window": "24h",
+    "status": "completed",
+    "output_file_id": "file-cvaTdG",
+    "error_file_id": "file-HOWS94",
+    "created_at": 1711471533,
+    "in_progress_at": 1711471538,
+    "expires_at": 1711557933,
+    "finalizing_at": 1711493133,
+    "completed_at": 1711493163,
+    "failed_at": None,
+    "expired_at": None,
+    "cancelling_at": None,
+    "cancelled_at": None,
+    "request_counts": {"total": 100, "completed": 95, "failed": 5},
+    "metadata": {"customer_id": "user_123456789"},
+}
+
+FILE: Dict[str, Any] = {
+    "id": "file-abc123",
+    "object": "file",
+    "bytes": 120000,
+    "created_at": 1677610602,
+    "expires_at": 1677614202,
+    "filename": "mydata.jsonl",
+    "purpose": "batch",
+    "status": "processed",
+    "status_details": None,
+}
+
+VECTOR_STORE: Dict[str, Any] = {
+    "id": "vs_abc123",
+    "object": "vector_store",
+    "created_at": 1699061776,
+    "name": "Support FAQ",
+    "usage_bytes": 139920,
+    "status": "completed",
+    "file_counts": {"in_progress": 0, "completed": 3, "failed": 0, "cancelled": 0, "total": 3},
+    "last_active_at": 1699061776,
+    "expires_after": {"anchor": "last_active_at", "days": 7},
+    "expires_at": 1699666576,
+    "metadata": {},
+}
+
+VECTOR_STORE_FILE: Dict[str, Any] = {
+    "id": "file-abc123",
+    "object": "vector_store.file",
+    "created_at": 1699061776,
+    "usage_bytes": 1234,
+    "vector_store_id": "vs_abcd",
+    "status": "failed",
+    "last_error": {"code": "unsupported_file", "message": "cannot parse"},
+    "chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 800}},
+    "attributes": {"lang": "en"},
+}
+
+RESPONSE: Dict[str, Any] = {
+    "id": "resp_67ccd2bed1ec8190",
+    "object": "response",
+    "created_at": 1741476542,
+    "status": "completed",
+    "error": None,
+    "incomplete_details": None,
+    "instructions": None,
+    "max_output_tokens": None,
+    "model": "gpt-4.1-2025-04-14",
+    "output": [
+        {
+            "type": "reasoning",
+            "id": "rs_1",
+            "summary": [{"type": "summary_text", "text": "Thinking about unicorns."}],
+            "status": "completed",
+        },
+        {
+            "type": "message",
+            "id": "msg_67ccd2bf17f0",
+            "status": "completed",
+            "role": "assistant",
+            "content": [
+                {"type": "output_text", "text": "In a peaceful grove", "annotations": []},
+                {"type": "refusal", "refusal": "no more"},
+            ],
+        },
+        {
+            "type": "function_call",
+            "id": "fc_1",
+            "call_id": "call_1",
+            "name": "get_weather",
+            "arguments": '{"city": "Rome"}',
+            "status": "completed",
+        },
+        {"type": "web_search_call", "id": "ws_1", "status": "completed"},
+    ],
+    "parallel_tool_calls": True,
+    "previous_response_id": None,
+    "reasoning": {"effort": None, "summary": None},
+    "store": True,
+    "temperature": 1.0,
+    "text": {"format": {"type": "text"}},
+    "tool_choice": "auto",
+    "tools": [],
+    "top_p": 1.0,
+    "truncation": "disabled",
+    "usage": {
+        "input_tokens": 36,
+        "input_tokens_details": {"cached_tokens": 12},
+        "output_tokens": 87,
+        "output_tokens_details": {"reasoning_tokens": 40},
+        "total_tokens": 123,
+    },
+    "user": None,
+    "metadata": {},
+}
+
+
+# ---- reading them back --------------------------------------------------------------------
+
+
+def walk(value: Any, prefix: str = "") -> List[Tuple[str, Any]]:
+    """Every leaf path of a JSON body (``a.b[1].c``), with its value."""
+    if isinstance(value, dict) and value:
+        return [p for k, v in value.items() for p in walk(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(value, list) and value and isinstance(value[0], (dict, list)):
+        return [p for i, item in enumerate(value) for p in walk(item, f"{prefix}[{i}]")]
+    return [(prefix, value)]
+
+
+def read(obj: Any, path: str) -> Any:
+    """Read ``path`` (``a.b[1].c``) by attribute access (item access only for list indexes and
+    inside fields typed as plain dicts, like text completions' ``top_logprobs``)."""
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("["):
+            obj = obj[int(part[1:-1])]
+        else:
+            obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return obj

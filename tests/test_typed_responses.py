@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict
 
 import pytest
 from openai_bodies import (
@@ -15,6 +15,8 @@ from openai_bodies import (
     CHAT_COMPLETION_CHUNK,
     EMBEDDINGS,
     TEXT_COMPLETION,
+    read,
+    walk,
 )
 
 from portkey import (
@@ -30,24 +32,6 @@ from portkey.api_resources.responses import APIResponse, parse_response
 
 def parsed(cls: Any, body: Dict[str, Any]) -> Any:
     return parse_response(cls, json.dumps(body).encode(), {"x-portkey-provider": "openai"})
-
-
-def walk(value: Any, prefix: str = "") -> List[Tuple[str, Any]]:
-    """Every leaf path of a JSON body (lists by their first item), with its value."""
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in walk(v, f"{prefix}.{k}" if prefix else k)]
-    if isinstance(value, list) and value and isinstance(value[0], (dict, list)):
-        return walk(value[0], f"{prefix}[0]")
-    return [(prefix, value)]
-
-
-def read(obj: Any, path: str) -> Any:
-    """Read ``path`` (``a.b[0].c``) by attribute access (item access only inside fields
-    typed as plain dicts, like text completions' ``top_logprobs``)."""
-    for part in path.replace("[0]", ".0").split("."):
-        key: Any = 0 if part == "0" else part
-        obj = obj[key] if isinstance(obj, (dict, list)) else getattr(obj, part)
-    return obj
 
 
 BODIES = [
