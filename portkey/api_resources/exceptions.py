@@ -12,6 +12,7 @@
         │   ├── TLSError
         │   └── StreamInterruptedError
         ├── APIResponseValidationError
+        ├── LengthFinishReasonError, ContentFilterFinishReasonError (``parse`` helpers)
         └── APIStatusError (carries status_code, body, headers)
             ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
             ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
@@ -202,3 +203,22 @@ class ProviderResponseError(APIStatusError):
     and no ``choices``, ``data`` or ``output``). ``status_code`` is the status received (2xx);
     ``message`` is the gateway's; ``body`` the error body as received.
     """
+
+
+class LengthFinishReasonError(APIError):
+    """``chat.completions.parse`` got an answer cut off at the token limit
+    (``finish_reason`` ``length``): its JSON is incomplete and cannot be parsed.
+    ``completion`` is the answer as received."""
+
+    def __init__(self, message: str, *, completion: Any) -> None:
+        super().__init__(message)
+        self.completion = completion
+
+
+class ContentFilterFinishReasonError(APIError):
+    """``chat.completions.parse`` got an answer stopped by the provider's content filter
+    (``finish_reason`` ``content_filter``). ``completion`` is the answer as received."""
+
+    def __init__(self, message: str, *, completion: Any) -> None:
+        super().__init__(message)
+        self.completion = completion

@@ -364,6 +364,21 @@ class ChatCompletion(APIResponse):
     system_fingerprint: Optional[str] = None
 
 
+class ChatCompletionStoreMessage(APIResponse):
+    """A message of a stored chat completion (``chat.completions.messages.list``)."""
+
+    id: Optional[str] = None
+    role: Optional[str] = None
+    name: Optional[str] = None
+    content: Optional[Union[str, List[Any]]] = None
+    content_parts: Optional[List[Dict[str, Any]]] = None
+    refusal: Optional[str] = None
+    annotations: Optional[List[Annotation]] = None
+    audio: Optional[ChatCompletionAudio] = None
+    tool_calls: Optional[List[ToolCall]] = None
+    function_call: Optional[FunctionCall] = None
+
+
 class ChoiceDeltaFunctionCall(PortkeyModel):
     """A piece of a function call in a stream chunk (the arguments arrive in pieces)."""
 

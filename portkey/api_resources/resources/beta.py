@@ -4,6 +4,7 @@ from functools import cached_property
 
 from .assistants import Assistants, AsyncAssistants
 from .base import AsyncAPIResource, SyncAPIResource
+from .chat import AsyncChat, AsyncChatCompletions, Chat, ChatCompletions
 from .realtime import AsyncRealtime, Realtime
 from .threads import AsyncThreads, Threads
 from .vector_stores import AsyncVectorStores, VectorStores
@@ -32,6 +33,12 @@ class Beta(SyncAPIResource):
         """Realtime sessions."""
         return Realtime(self._client)
 
+    @cached_property
+    def chat(self) -> Chat:
+        """``beta.chat.completions``: the same as ``client.chat.completions`` (``parse``,
+        ``stream``, ...), where OpenAI's SDK first put the structured-output helpers."""
+        return Chat(ChatCompletions(self._client))
+
 
 class AsyncBeta(AsyncAPIResource):
     """Async twin of :class:`Beta`, whose ``realtime`` can also ``connect``."""
@@ -55,3 +62,8 @@ class AsyncBeta(AsyncAPIResource):
     def realtime(self) -> AsyncRealtime:
         """Realtime: ``connect`` and ``sessions``."""
         return AsyncRealtime(self._client)
+
+    @cached_property
+    def chat(self) -> AsyncChat:
+        """``beta.chat.completions``: the same as ``client.chat.completions``."""
+        return AsyncChat(AsyncChatCompletions(self._client))
