@@ -84,3 +84,12 @@ GATEWAY_PROVIDERS: Tuple[str, ...] = (
 
 #: Metadata travels in one header; keep it well under common header size limits.
 MAX_METADATA_BYTES = 4096
+
+#: How long the polling helpers (``create_and_poll``, ``poll``, ...) wait between checks,
+#: unless the call gives ``poll_interval_ms`` or the server asks for another interval.
+DEFAULT_POLL_INTERVAL_MS = 1000
+#: The response header in which a server asks for a polling interval (milliseconds).
+POLL_AFTER_HEADER = "openai-poll-after-ms"
+#: ``files.wait_for_processing`` defaults: seconds between checks and at most in all.
+FILE_POLL_INTERVAL_SECONDS = 5.0
+FILE_MAX_WAIT_SECONDS = 30 * 60

@@ -4,6 +4,7 @@ from functools import cached_property
 from typing import Any, Optional, cast
 
 from ..platform_types import Run, RunStep, Thread, ThreadMessage
+from ..polling import apoll_until, id_of, poll_until, run_done
 from .assistants import ASSISTANTS_BETA
 from .crud import (
     CRUD,
@@ -23,6 +24,7 @@ from .crud import (
     Updatable,
     require_field,
 )
+from .files import call_options
 
 THREADS = Endpoint("/threads", Thread, id_name="thread_id", headers=ASSISTANTS_BETA)
 MESSAGES = Endpoint(
@@ -84,6 +86,59 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
         """Answer a run's ``required_action`` with ``tool_outputs``."""
         return cast(Run, self._send(_tool_outputs_call(id, params)))
 
+    def poll(
+        self,
+        run_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Retrieve the run until it stops: ``completed``, ``requires_action``, ``failed``,
+        ``cancelled``, ``expired`` or ``incomplete`` (``thread_id`` required)."""
+        return poll_until(
+            lambda: self.retrieve(run_id, **params), run_done, poll_interval_ms, max_wait_seconds
+        )
+
+    def create_and_poll(
+        self,
+        thread_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Start a run (``assistant_id`` required) and :meth:`poll` it until it stops."""
+        run = self.create(thread_id, **params)
+        return self.poll(
+            id_of(run),
+            thread_id=run.thread_id or thread_id or params.get("thread_id"),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
+    def submit_tool_outputs_and_poll(
+        self,
+        run_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Send ``tool_outputs`` for a run that ``requires_action``, then :meth:`poll` it."""
+        run = self.submit_tool_outputs(run_id, **params)
+        return self.poll(
+            id_of(run),
+            thread_id=run.thread_id or params.get("thread_id"),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
 
 class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletable):
     """``client.beta.threads``: ``create``, ``retrieve``, ``update``, ``delete``,
@@ -104,6 +159,23 @@ class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletab
     def create_and_run(self, **params: Any) -> Run:
         """Create a thread and start a run on it in one call (``assistant_id`` required)."""
         return cast(Run, self._send(_create_and_run_call(params)))
+
+    def create_and_run_poll(
+        self,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """:meth:`create_and_run`, then poll the run until it stops."""
+        run = self.create_and_run(**params)
+        return self.runs.poll(
+            id_of(run),
+            thread_id=id_of(run, "thread_id"),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
 
 
 # ---- async -------------------------------------------------------------------------------------
@@ -141,6 +213,58 @@ class AsyncRuns(
         """Answer a run's ``required_action`` with ``tool_outputs``."""
         return cast(Run, await self._send(_tool_outputs_call(id, params)))
 
+    async def poll(
+        self,
+        run_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Async twin of :meth:`Runs.poll`."""
+        return await apoll_until(
+            lambda: self.retrieve(run_id, **params), run_done, poll_interval_ms, max_wait_seconds
+        )
+
+    async def create_and_poll(
+        self,
+        thread_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Async twin of :meth:`Runs.create_and_poll`."""
+        run = await self.create(thread_id, **params)
+        return await self.poll(
+            id_of(run),
+            thread_id=run.thread_id or thread_id or params.get("thread_id"),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
+    async def submit_tool_outputs_and_poll(
+        self,
+        run_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Async twin of :meth:`Runs.submit_tool_outputs_and_poll`."""
+        run = await self.submit_tool_outputs(run_id, **params)
+        return await self.poll(
+            id_of(run),
+            thread_id=run.thread_id or params.get("thread_id"),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
 
 class AsyncThreads(
     AsyncCreatable[Thread], AsyncRetrievable[Thread], AsyncUpdatable[Thread], AsyncDeletable
@@ -162,3 +286,20 @@ class AsyncThreads(
     async def create_and_run(self, **params: Any) -> Run:
         """Create a thread and start a run on it in one call."""
         return cast(Run, await self._send(_create_and_run_call(params)))
+
+    async def create_and_run_poll(
+        self,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> Run:
+        """Async twin of :meth:`Threads.create_and_run_poll`."""
+        run = await self.create_and_run(**params)
+        return await self.runs.poll(
+            id_of(run),
+            thread_id=id_of(run, "thread_id"),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
