@@ -17,6 +17,12 @@ from .exceptions import (
     InvalidRequestError,
     LengthFinishReasonError,
 )
+from .response_types import (
+    ModelResponse,
+    ResponseFunctionToolCall,
+    ResponseOutputMessage,
+    ResponseOutputText,
+)
 from .responses import ChatCompletion
 
 
@@ -110,9 +116,13 @@ def pydantic_function_tool(
 
 
 class ToolModels:
-    """The wire ``tools`` of a call, and the pydantic model of each strict tool by name."""
+    """The wire ``tools`` of a call, and the pydantic model of each strict tool by name.
 
-    def __init__(self, tools: Optional[Iterable[Any]]) -> None:
+    ``flat`` writes function tools the Responses API's way (``name``, ``parameters`` beside
+    ``type``) instead of chat's (inside ``function``).
+    """
+
+    def __init__(self, tools: Optional[Iterable[Any]], *, flat: bool = False) -> None:
         self.wire: Optional[List[Any]] = None
         self.models: Dict[str, Type[BaseModel]] = {}
         if tools is None:
@@ -124,7 +134,7 @@ class ToolModels:
             if is_model_type(tool):
                 tool_param = pydantic_function_tool(tool)
                 self.models[tool_param["function"]["name"]] = tool
-                tool = tool_param
+                tool = {"type": "function", **tool_param["function"]} if flat else tool_param
             self.wire.append(tool)
 
 
@@ -176,6 +186,27 @@ def parse_chat_completion(
     return completion
 
 
+def parse_model_response(
+    response: ModelResponse, text_format: Any = None, tools: Optional[ToolModels] = None
+) -> ModelResponse:
+    """Fill each ``output_text`` part's ``parsed`` and the response's ``output_parsed`` (the
+    text validated into ``text_format``), and ``parsed_arguments`` of pydantic tools' calls."""
+    model = text_format if is_model_type(text_format) else None
+    for item in response.output:
+        if isinstance(item, ResponseOutputMessage) and model is not None:
+            for part in item.content:
+                if isinstance(part, ResponseOutputText) and part.text is not None:
+                    part.parsed = _validate(model, part.text, "the answer")
+                    if response.output_parsed is None:
+                        response.output_parsed = part.parsed
+        if isinstance(item, ResponseFunctionToolCall) and tools is not None:
+            tool_model = tools.models.get(item.name or "")
+            if tool_model is not None:
+                what = f"the arguments of {item.name}"
+                item.parsed_arguments = _validate(tool_model, item.arguments or "{}", what)
+    return response
+
+
 def parse_json_text(model: Type[BaseModel], text: str) -> BaseModel:
     """``text`` validated into ``model`` (an :class:`APIResponseValidationError` otherwise)."""
     return _validate(model, text, "the answer")
@@ -186,6 +217,7 @@ __all__ = [
     "is_model_type",
     "parse_chat_completion",
     "parse_json_text",
+    "parse_model_response",
     "pydantic_function_tool",
     "response_format_param",
     "strict_schema",
