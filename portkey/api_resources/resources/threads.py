@@ -1,11 +1,18 @@
 """``beta.threads``: conversation threads, their messages, runs and run steps."""
 
 from functools import cached_property
-from typing import Any, Optional, cast
+from typing import Any, Dict, Optional, cast
 
+from ..assistant_stream import (
+    AssistantStreamData,
+    AssistantStreamManager,
+    AsyncAssistantStreamManager,
+)
+from ..exceptions import InvalidRequestError
 from ..platform_types import Run, RunStep, Thread, ThreadMessage
 from ..polling import apoll_until, id_of, poll_until, run_done
 from .assistants import ASSISTANTS_BETA
+from .base import Call
 from .crud import (
     CRUD,
     AsyncCancellable,
@@ -54,6 +61,30 @@ def _create_and_run_call(params: Any) -> Any:
 def _tool_outputs_call(run_id: Any, params: Any) -> Any:
     require_field(params, "tool_outputs")
     return RUNS.action_call("POST", run_id, "submit_tool_outputs", params)
+
+
+def streamed(call: Call) -> Call:
+    """``call`` as an assistant stream: ``stream: true`` in its body, events as chunks."""
+    call.body = {**(call.body or {}), "stream": True}
+    call.stream = True
+    call.stream_cls = AssistantStreamData
+    return call
+
+
+def stream_params(params: Dict[str, Any]) -> Dict[str, Any]:
+    """A ``*_stream`` method's keywords; refuses what it cannot honour before sending."""
+    if "stream" in params:
+        raise InvalidRequestError(
+            "the *_stream methods stream by themselves: leave out stream=", field="stream"
+        )
+    if params.get("event_handler") is not None:
+        raise InvalidRequestError(
+            "event_handler is not supported: iterate the stream's events instead "
+            "(with ...stream(...) as stream: for event in stream: ...)",
+            field="event_handler",
+        )
+    params.pop("event_handler", None)
+    return params
 
 
 # ---- sync --------------------------------------------------------------------------------------
@@ -139,6 +170,25 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
             **call_options(params),
         )
 
+    def stream(self, thread_id: Optional[str] = None, /, **params: Any) -> AssistantStreamManager:
+        """Start a run (``assistant_id`` required) and stream its events:
+        ``with runs.stream(thread_id=..., assistant_id=...) as stream: for event in stream``."""
+        call = streamed(RUNS.create_call(stream_params(params), thread_id))
+        return AssistantStreamManager(lambda: self._send(call))
+
+    def create_and_stream(
+        self, thread_id: Optional[str] = None, /, **params: Any
+    ) -> AssistantStreamManager:
+        """The same as :meth:`stream` (the name OpenAI's SDK first gave it)."""
+        return self.stream(thread_id, **params)
+
+    def submit_tool_outputs_stream(
+        self, run_id: Optional[str] = None, /, **params: Any
+    ) -> AssistantStreamManager:
+        """Send ``tool_outputs`` and stream the rest of the run's events."""
+        call = streamed(_tool_outputs_call(run_id, stream_params(params)))
+        return AssistantStreamManager(lambda: self._send(call))
+
 
 class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletable):
     """``client.beta.threads``: ``create``, ``retrieve``, ``update``, ``delete``,
@@ -176,6 +226,11 @@ class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletab
             max_wait_seconds=max_wait_seconds,
             **call_options(params),
         )
+
+    def create_and_run_stream(self, **params: Any) -> AssistantStreamManager:
+        """:meth:`create_and_run`, streaming the run's events."""
+        call = streamed(_create_and_run_call(stream_params(params)))
+        return AssistantStreamManager(lambda: self._send(call))
 
 
 # ---- async -------------------------------------------------------------------------------------
@@ -265,6 +320,26 @@ class AsyncRuns(
             **call_options(params),
         )
 
+    def stream(
+        self, thread_id: Optional[str] = None, /, **params: Any
+    ) -> AsyncAssistantStreamManager:
+        """Async twin of :meth:`Runs.stream` (``async with``)."""
+        call = streamed(RUNS.create_call(stream_params(params), thread_id))
+        return AsyncAssistantStreamManager(lambda: self._send(call))
+
+    def create_and_stream(
+        self, thread_id: Optional[str] = None, /, **params: Any
+    ) -> AsyncAssistantStreamManager:
+        """The same as :meth:`stream`."""
+        return self.stream(thread_id, **params)
+
+    def submit_tool_outputs_stream(
+        self, run_id: Optional[str] = None, /, **params: Any
+    ) -> AsyncAssistantStreamManager:
+        """Async twin of :meth:`Runs.submit_tool_outputs_stream`."""
+        call = streamed(_tool_outputs_call(run_id, stream_params(params)))
+        return AsyncAssistantStreamManager(lambda: self._send(call))
+
 
 class AsyncThreads(
     AsyncCreatable[Thread], AsyncRetrievable[Thread], AsyncUpdatable[Thread], AsyncDeletable
@@ -303,3 +378,8 @@ class AsyncThreads(
             max_wait_seconds=max_wait_seconds,
             **call_options(params),
         )
+
+    def create_and_run_stream(self, **params: Any) -> AsyncAssistantStreamManager:
+        """Async twin of :meth:`Threads.create_and_run_stream`."""
+        call = streamed(_create_and_run_call(stream_params(params)))
+        return AsyncAssistantStreamManager(lambda: self._send(call))
