@@ -13,7 +13,8 @@ from provider_stub import ProviderStub, status
 
 from portkey import APIResponseValidationError, InvalidRequestError
 from portkey.api_resources import platform_types as t
-from portkey.api_resources.polling import PollTimeoutError, next_wait
+from portkey.api_resources.exceptions import PollTimeoutError
+from portkey.api_resources.polling import next_wait
 from portkey.api_resources.responses import BinaryResponse, parse_response
 
 BETA = {"openai-beta": "assistants=v2"}

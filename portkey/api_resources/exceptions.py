@@ -9,6 +9,7 @@
     └── APIError: something went wrong talking to the gateway
         ├── APIConnectionError
         │   ├── APITimeoutError
+        │   │   └── PollTimeoutError (a polling helper's max_wait_seconds)
         │   ├── TLSError
         │   └── StreamInterruptedError
         ├── APIResponseValidationError
@@ -62,6 +63,16 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The gateway did not answer within the timeout."""
+
+
+class PollTimeoutError(APITimeoutError):
+    """A polling helper (``create_and_poll``, ``wait_for_processing``, ...) gave up: the object
+    did not reach a final state within ``max_wait_seconds``. ``last`` is the object as last
+    seen."""
+
+    def __init__(self, message: str, *, last: Any) -> None:
+        super().__init__(message)
+        self.last = last
 
 
 class TLSError(APIConnectionError):

@@ -12,7 +12,7 @@ import time
 from typing import Any, Awaitable, Callable, FrozenSet, Optional, TypeVar, Union
 
 from .constants import DEFAULT_POLL_INTERVAL_MS, POLL_AFTER_HEADER
-from .exceptions import APIResponseValidationError, APITimeoutError, InvalidRequestError
+from .exceptions import APIResponseValidationError, InvalidRequestError, PollTimeoutError
 from .responses import APIResponse
 
 ObjectT = TypeVar("ObjectT", bound=APIResponse)
@@ -25,15 +25,6 @@ RUN_FINAL_STATES: FrozenSet[str] = frozenset(
 IN_PROGRESS = "in_progress"
 #: A stored file is done once processed (or failed, or gone).
 FILE_FINAL_STATES: FrozenSet[str] = frozenset(("processed", "error", "deleted"))
-
-
-class PollTimeoutError(APITimeoutError):
-    """The object did not reach a final state within ``max_wait_seconds``; ``last`` is the
-    object as last seen."""
-
-    def __init__(self, message: str, *, last: APIResponse) -> None:
-        super().__init__(message)
-        self.last = last
 
 
 def check_interval(poll_interval_ms: Optional[Union[int, float]]) -> Optional[float]:
