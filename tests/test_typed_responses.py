@@ -18,8 +18,11 @@ from openai_bodies import (
     read,
     walk,
 )
+from platform_support import direct_client, resolve
+from provider_stub import ProviderStub, status
 
 from portkey import (
+    APIResponseValidationError,
     APIStatusError,
     ChatCompletion,
     ChatCompletionChunk,
@@ -180,3 +183,16 @@ def test_error_only_body_raises_with_the_gateways_message(cls: Any) -> None:
 def test_error_beside_a_result_or_null_error_is_not_raised(body: Dict[str, Any]) -> None:
     response = parse_response(APIResponse, json.dumps(body).encode(), {})
     assert response.to_dict() == body
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_wrong_type_from_the_server_is_a_response_validation_error(
+    stub: ProviderStub, use_async: bool
+) -> None:
+    body = {"id": "x", "choices": [], "usage": {"completion_tokens_details": {"audio_tokens": []}}}
+    stub.script("default", status(200, json_body=body))
+    client = direct_client(stub, use_async=use_async)
+    with pytest.raises(APIResponseValidationError, match="ChatCompletion"):
+        await resolve(
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+        )
