@@ -116,6 +116,7 @@ async def test_response_format_json_schema(
     )
     message = parsed.choices[0].message
     assert isinstance(message.parsed, MathAnswer)
+    assert "parsed" not in message.to_dict()
     assert message.parsed == MathAnswer(
         steps=[Step(explanation="stub", output="stub")], final_answer="stub", confident=True
     )
@@ -134,8 +135,19 @@ async def test_parse_with_a_pydantic_tool(
     completion = await resolve(
         client.chat.completions.parse(model="gpt-4o", messages=HI, tools=[GetWeather])
     )
-    call = completion.choices[0].message.tool_calls[0]
+    message = completion.choices[0].message
+    call = message.tool_calls[0]
     assert call.function.parsed_arguments == GetWeather(city="stub", days=1)
+    # what the SDK parsed is not part of the message as received: it can go back as it is
+    sent_back = message.to_dict()
+    assert "parsed" not in sent_back
+    assert "parsed_arguments" not in sent_back["tool_calls"][0]["function"]
+    follow_up = [*HI, sent_back, {"role": "tool", "tool_call_id": call.id, "content": "rain"}]
+    answer = await resolve(
+        client.chat.completions.parse(model="gpt-4o", messages=follow_up, tools=[GetWeather])
+    )
+    assert answer.choices[0].message.content == "the tool said: rain"
+    assert stub.requests("a")[1].json["messages"][1] == sent_back
     tool = stub.requests("a")[0].json["tools"][0]
     assert tool == pydantic_function_tool(GetWeather)
     assert tool["function"]["strict"] is True

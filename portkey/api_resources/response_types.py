@@ -7,7 +7,7 @@ from typing import Annotated, Any, Dict, List, Optional, Union
 from pydantic import Tag
 
 from .platform_base import OTHER, ErrorInfo, PlatformObject, TypedPart, by_type
-from .responses import APIResponse, JsonText, PortkeyModel
+from .responses import PARSED, APIResponse, JsonText, PortkeyModel
 
 
 class ResponseOutputText(TypedPart):
@@ -17,7 +17,7 @@ class ResponseOutputText(TypedPart):
     text: Optional[str] = None
     annotations: List[Dict[str, Any]] = []
     logprobs: Optional[List[Dict[str, Any]]] = None
-    parsed: Optional[Any] = None
+    parsed: Optional[Any] = PARSED
 
 
 class ResponseOutputRefusal(TypedPart):
@@ -55,7 +55,7 @@ class ResponseFunctionToolCall(TypedPart):
     name: Optional[str] = None
     arguments: JsonText = None
     status: Optional[str] = None
-    parsed_arguments: Optional[Any] = None
+    parsed_arguments: Optional[Any] = PARSED
 
 
 class ReasoningSummary(TypedPart):
@@ -143,7 +143,7 @@ class ModelResponse(PlatformObject):
     truncation: Optional[str] = None
     user: Optional[str] = None
     background: Optional[bool] = None
-    output_parsed: Optional[Any] = None
+    output_parsed: Optional[Any] = PARSED
 
     @property
     def output_text(self) -> str:

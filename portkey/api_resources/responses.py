@@ -23,7 +23,7 @@ from typing import (
     Union,
 )
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .constants import (
     CACHE_STATUS_HEADER,
@@ -216,6 +216,11 @@ def _json_text(value: Any) -> Any:
     return value
 
 
+#: The default of a field the SDK fills in itself (``parse``'s ``parsed``): not part of the
+#: body as received, so ``to_dict()`` / ``to_json()`` leave it out and a parsed message can be
+#: sent back in ``messages`` as it is.
+PARSED: Any = Field(default=None, exclude=True)
+
 #: A string that may arrive as a JSON object (tool-call arguments).
 JsonText = Annotated[Optional[str], BeforeValidator(_json_text)]
 
@@ -256,7 +261,7 @@ class FunctionCall(PortkeyModel):
 
     name: Optional[str] = None
     arguments: JsonText = None
-    parsed_arguments: Optional[Any] = None
+    parsed_arguments: Optional[Any] = PARSED
 
 
 class CustomToolCallInput(PortkeyModel):
@@ -315,7 +320,7 @@ class ChatCompletionMessage(PortkeyModel):
     audio: Optional[ChatCompletionAudio] = None
     tool_calls: Optional[List[ToolCall]] = None
     function_call: Optional[FunctionCall] = None
-    parsed: Optional[Any] = None
+    parsed: Optional[Any] = PARSED
 
 
 class TopLogprob(PortkeyModel):
