@@ -12,7 +12,8 @@ import pytest
 from platform_support import direct_client, query_of, resolve
 from provider_stub import ProviderStub, status
 
-from portkey import InvalidRequestError
+import portkey
+from portkey import Config, InvalidRequestError, LLMOptions
 
 QUERY = {"api-version": "2024-10-21", "trace": "q1"}
 MESSAGES = [{"role": "user", "content": "Hi"}]
@@ -63,3 +64,19 @@ async def test_extra_query_must_be_a_dict(stub: ProviderStub, use_async: bool) -
         )
     assert info.value.field == "extra_query"
     assert stub.requests() == []
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_module_style_sends_extra_query_as_query(stub: ProviderStub, use_async: bool) -> None:
+    portkey.base_url = f"{stub.url}/v1"
+    portkey.api_key = None
+    portkey.config = Config(
+        mode="single", llms=[LLMOptions(provider="openai", api_key="sk-module-1", model="m")]
+    )
+    if use_async:
+        await portkey.ChatCompletions.acreate(messages=MESSAGES, extra_query=QUERY)
+    else:
+        portkey.ChatCompletions.create(messages=MESSAGES, extra_query=QUERY)
+    (record,) = stub.requests()
+    assert query_of(record) == QUERY
+    assert "extra_query" not in record.json
