@@ -392,6 +392,30 @@ RESPONSE: Dict[str, Any] = {
 }
 
 
+FINE_TUNING_JOB: Dict[str, Any] = {
+    "object": "fine_tuning.job",
+    "id": "ftjob-abc123",
+    "model": "gpt-4o-mini-2024-07-18",
+    "created_at": 1721764800,
+    "finished_at": 1721765800,
+    "estimated_finish": None,
+    "fine_tuned_model": "ft:gpt-4o-mini:org:custom:id",
+    "organization_id": "org-123",
+    "result_files": ["file-abc123"],
+    "status": "succeeded",
+    "validation_file": None,
+    "training_file": "file-abc123",
+    "trained_tokens": 5768,
+    "hyperparameters": {"batch_size": "auto", "learning_rate_multiplier": 1.8, "n_epochs": 3},
+    "error": {"code": None, "message": None},
+    "seed": 683058546,
+    "suffix": "custom",
+    "method": {"type": "supervised"},
+    "integrations": [{"type": "wandb", "wandb": {"project": "p"}}],
+    "metadata": {"team": "ml"},
+}
+
+
 # ---- reading them back --------------------------------------------------------------------
 
 

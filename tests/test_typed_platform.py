@@ -13,6 +13,7 @@ from openai_bodies import (
     ASSISTANT,
     BATCH,
     FILE,
+    FINE_TUNING_JOB,
     RESPONSE,
     RUN,
     RUN_STEP,
@@ -39,6 +40,7 @@ BODIES = [
     (t.VectorStore, VECTOR_STORE),
     (t.VectorStoreFile, VECTOR_STORE_FILE),
     (t.ModelResponse, RESPONSE),
+    (t.FineTuningJob, FINE_TUNING_JOB),
 ]
 
 
@@ -119,6 +121,13 @@ def test_an_empty_object_parses(cls: Any, body: Dict[str, Any]) -> None:
     obj = parsed(cls, {"id": "x"})
     assert obj.id == "x"
     assert obj.to_dict() == {"id": "x"}
+
+
+def test_fine_tuning_job_hyperparameters_keep_auto_and_numbers() -> None:
+    job = parsed(t.FineTuningJob, FINE_TUNING_JOB)
+    assert job.hyperparameters.batch_size == "auto"
+    assert job.hyperparameters.learning_rate_multiplier == 1.8
+    assert job.result_files == ["file-abc123"]
 
 
 def test_parts_without_a_type_are_generic() -> None:

@@ -54,6 +54,8 @@ class FileObject(PlatformObject):
 class Upload(PlatformObject):
     """A multi-part upload; ``file`` holds the finished file once completed."""
 
+    created_at: Optional[int] = None
+    expires_at: Optional[int] = None
     bytes: Optional[int] = None
     filename: Optional[str] = None
     purpose: Optional[str] = None
@@ -120,14 +122,36 @@ class Batch(PlatformObject):
 # ---- fine-tuning and graders -------------------------------------------------------------------
 
 
-class FineTuningJob(PlatformObject):
-    """A fine-tuning job."""
+class Hyperparameters(PortkeyModel):
+    """A fine-tuning job's hyperparameters (``"auto"`` or a number each)."""
 
+    batch_size: Optional[Union[str, int]] = None
+    learning_rate_multiplier: Optional[Union[str, float]] = None
+    n_epochs: Optional[Union[str, int]] = None
+
+
+class FineTuningJob(PlatformObject):
+    """A fine-tuning job; ``status`` goes ``validating_files`` -> ``queued`` -> ``running``
+    -> ``succeeded`` (or ``failed``, ``cancelled``)."""
+
+    created_at: Optional[int] = None
+    finished_at: Optional[int] = None
+    estimated_finish: Optional[int] = None
     model: Optional[str] = None
     fine_tuned_model: Optional[str] = None
+    organization_id: Optional[str] = None
     status: Optional[str] = None
     training_file: Optional[str] = None
     validation_file: Optional[str] = None
+    result_files: List[str] = []
+    trained_tokens: Optional[int] = None
+    hyperparameters: Optional[Hyperparameters] = None
+    error: Optional[ErrorInfo] = None
+    seed: Optional[int] = None
+    suffix: Optional[str] = None
+    method: Optional[Dict[str, Any]] = None
+    integrations: Optional[List[Dict[str, Any]]] = None
+    metadata: Optional[Dict[str, Any]] = None
 
 
 class FineTuningJobEvent(PlatformObject):
@@ -443,6 +467,7 @@ __all__ = [
     "FineTuningJob",
     "FineTuningJobEvent",
     "GraderResult",
+    "Hyperparameters",
     "InputTokensCount",
     "Integration",
     "IntegrationModel",
