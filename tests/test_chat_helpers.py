@@ -395,3 +395,16 @@ async def test_stored_verbs_bad_input(stub: ProviderStub, use_async: bool) -> No
     with pytest.raises(InvalidRequestError):
         await resolve(client.chat.completions.messages.list())
     assert stub.requests() == []
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_create_with_a_pydantic_response_format_points_to_parse(
+    stub: ProviderStub, use_async: bool
+) -> None:
+    client = direct_client(stub, use_async=use_async)
+    with pytest.raises(InvalidRequestError, match=r"chat\.completions\.parse") as info:
+        await resolve(
+            client.chat.completions.create(model="m", messages=HI, response_format=MathAnswer)
+        )
+    assert info.value.field == "response_format"
+    assert stub.requests() == []

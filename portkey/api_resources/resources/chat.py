@@ -15,7 +15,12 @@ from ..config import Message
 from ..exceptions import InvalidRequestError
 from ..responses import ChatCompletion, ChatCompletionChunk, ChatCompletionStoreMessage
 from ..streaming import AsyncStream, Stream
-from ..structured import ToolModels, parse_chat_completion, response_format_param
+from ..structured import (
+    ToolModels,
+    is_model_type,
+    parse_chat_completion,
+    response_format_param,
+)
 from .base import Call, body_of, query_of, request_options
 from .crud import (
     AsyncDeletable,
@@ -73,6 +78,12 @@ def chat_call(
     max_retries: Union[int, NotGiven],
 ) -> Call:
     """The call for one chat completion."""
+    if "response_format" in params and is_model_type(params["response_format"]):
+        raise InvalidRequestError(
+            "response_format is a pydantic model: use client.chat.completions.parse(...) (or "
+            ".stream(...)), which sends it as a JSON schema and parses the answer into it",
+            field="response_format",
+        )
     fields = {"model": model, "messages": checked_messages(messages), "stream": stream or None}
     return Call(
         "POST",
