@@ -9,7 +9,7 @@ when the call gives one, else the interval the server asks for (``openai-poll-af
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable, FrozenSet, Optional, TypeVar, Union
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, Mapping, Optional, TypeVar, Union
 
 from .constants import DEFAULT_POLL_INTERVAL_MS, POLL_AFTER_HEADER
 from .exceptions import APIResponseValidationError, InvalidRequestError, PollTimeoutError
@@ -120,6 +120,12 @@ def file_done(obj: APIResponse) -> bool:
     return status is None or status in FILE_FINAL_STATES
 
 
+def with_id(params: Mapping[str, Any], name: str, value: Any) -> Dict[str, Any]:
+    """``params`` with the id ``name`` set when ``value`` is given. The helpers pass ids to
+    the plain verbs by keyword, which every verb accepts whatever its positional order."""
+    return {**params, name: value} if value is not None else dict(params)
+
+
 def id_of(obj: APIResponse, name: str = "id") -> str:
     """``obj``'s id (or another id field), or a clear error when the answer has none."""
     value = getattr(obj, name, None)
@@ -145,4 +151,5 @@ __all__ = [
     "processing_done",
     "run_done",
     "seconds_to_ms",
+    "with_id",
 ]

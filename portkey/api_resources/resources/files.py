@@ -19,7 +19,7 @@ from typing import IO, Any, Callable, ContextManager, Dict, Optional, Tuple, Uni
 from ..constants import FILE_MAX_WAIT_SECONDS, FILE_POLL_INTERVAL_SECONDS
 from ..exceptions import APIError, APIResponseValidationError, InvalidRequestError
 from ..platform_types import FileObject, Upload, UploadPart
-from ..polling import apoll_until, file_done, poll_until, seconds_to_ms
+from ..polling import apoll_until, file_done, poll_until, seconds_to_ms, with_id
 from ..transport import FileSpec
 from .crud import (
     CALL_OPTIONS,
@@ -224,7 +224,7 @@ class Files(Listable[FileObject], Retrievable[FileObject], Deletable, Downloadab
         """Retrieve the file every ``poll_interval`` seconds until it is ``processed`` (or
         ``error``); :class:`PollTimeoutError` after ``max_wait_seconds``."""
         return poll_until(
-            lambda: self.retrieve(id, **params),
+            lambda: self.retrieve(**with_id(params, "file_id", id)),
             file_done,
             seconds_to_ms(poll_interval),
             max_wait_seconds,
@@ -330,7 +330,7 @@ class AsyncFiles(
     ) -> FileObject:
         """Async twin of :meth:`Files.wait_for_processing`."""
         return await apoll_until(
-            lambda: self.retrieve(id, **params),
+            lambda: self.retrieve(**with_id(params, "file_id", id)),
             file_done,
             seconds_to_ms(poll_interval),
             max_wait_seconds,

@@ -10,7 +10,7 @@ from ..assistant_stream import (
 )
 from ..exceptions import InvalidRequestError
 from ..platform_types import Run, RunStep, Thread, ThreadMessage
-from ..polling import apoll_until, id_of, poll_until, run_done
+from ..polling import apoll_until, id_of, poll_until, run_done, with_id
 from .assistants import ASSISTANTS_BETA
 from .base import Call
 from .crud import (
@@ -129,7 +129,10 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
         """Retrieve the run until it stops: ``completed``, ``requires_action``, ``failed``,
         ``cancelled``, ``expired`` or ``incomplete`` (``thread_id`` required)."""
         return poll_until(
-            lambda: self.retrieve(run_id, **params), run_done, poll_interval_ms, max_wait_seconds
+            lambda: self.retrieve(**with_id(params, "run_id", run_id)),
+            run_done,
+            poll_interval_ms,
+            max_wait_seconds,
         )
 
     def create_and_poll(
@@ -142,7 +145,7 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
         **params: Any,
     ) -> Run:
         """Start a run (``assistant_id`` required) and :meth:`poll` it until it stops."""
-        run = self.create(thread_id, **params)
+        run = self.create(**with_id(params, "thread_id", thread_id))
         return self.poll(
             id_of(run),
             thread_id=run.thread_id or thread_id or params.get("thread_id"),
@@ -161,7 +164,7 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
         **params: Any,
     ) -> Run:
         """Send ``tool_outputs`` for a run that ``requires_action``, then :meth:`poll` it."""
-        run = self.submit_tool_outputs(run_id, **params)
+        run = self.submit_tool_outputs(**with_id(params, "run_id", run_id))
         return self.poll(
             id_of(run),
             thread_id=run.thread_id or params.get("thread_id"),
@@ -279,7 +282,10 @@ class AsyncRuns(
     ) -> Run:
         """Async twin of :meth:`Runs.poll`."""
         return await apoll_until(
-            lambda: self.retrieve(run_id, **params), run_done, poll_interval_ms, max_wait_seconds
+            lambda: self.retrieve(**with_id(params, "run_id", run_id)),
+            run_done,
+            poll_interval_ms,
+            max_wait_seconds,
         )
 
     async def create_and_poll(
@@ -292,7 +298,7 @@ class AsyncRuns(
         **params: Any,
     ) -> Run:
         """Async twin of :meth:`Runs.create_and_poll`."""
-        run = await self.create(thread_id, **params)
+        run = await self.create(**with_id(params, "thread_id", thread_id))
         return await self.poll(
             id_of(run),
             thread_id=run.thread_id or thread_id or params.get("thread_id"),
@@ -311,7 +317,7 @@ class AsyncRuns(
         **params: Any,
     ) -> Run:
         """Async twin of :meth:`Runs.submit_tool_outputs_and_poll`."""
-        run = await self.submit_tool_outputs(run_id, **params)
+        run = await self.submit_tool_outputs(**with_id(params, "run_id", run_id))
         return await self.poll(
             id_of(run),
             thread_id=run.thread_id or params.get("thread_id"),

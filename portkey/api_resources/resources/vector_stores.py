@@ -11,7 +11,7 @@ from ..platform_types import (
     VectorStoreFileBatch,
     VectorStoreSearchResults,
 )
-from ..polling import apoll_until, id_of, poll_until, processing_done
+from ..polling import apoll_until, id_of, poll_until, processing_done, with_id
 from .crud import (
     CRUD,
     AsyncCancellable,
@@ -104,7 +104,7 @@ class VectorStoreFiles(
         """Retrieve the file until it is no longer ``in_progress`` (``vector_store_id``
         required)."""
         return poll_until(
-            lambda: self.retrieve(file_id, **params),
+            lambda: self.retrieve(**with_id(params, "file_id", file_id)),
             processing_done,
             poll_interval_ms,
             max_wait_seconds,
@@ -186,7 +186,7 @@ class FileBatches(
         """Retrieve the batch until it is no longer ``in_progress`` (``vector_store_id``
         required)."""
         return poll_until(
-            lambda: self.retrieve(batch_id, **params),
+            lambda: self.retrieve(**with_id(params, "batch_id", batch_id)),
             processing_done,
             poll_interval_ms,
             max_wait_seconds,
@@ -202,7 +202,7 @@ class FileBatches(
         **params: Any,
     ) -> VectorStoreFileBatch:
         """Attach ``file_ids`` to the store as one batch and :meth:`poll` it."""
-        batch = self.create(vector_store_id, **params)
+        batch = self.create(**with_id(params, "vector_store_id", vector_store_id))
         return self.poll(
             id_of(batch),
             vector_store_id=batch.vector_store_id or _store_of(params, vector_store_id),
@@ -286,7 +286,7 @@ class AsyncVectorStoreFiles(
     ) -> VectorStoreFile:
         """Async twin of :meth:`VectorStoreFiles.poll`."""
         return await apoll_until(
-            lambda: self.retrieve(file_id, **params),
+            lambda: self.retrieve(**with_id(params, "file_id", file_id)),
             processing_done,
             poll_interval_ms,
             max_wait_seconds,
@@ -367,7 +367,7 @@ class AsyncFileBatches(
     ) -> VectorStoreFileBatch:
         """Async twin of :meth:`FileBatches.poll`."""
         return await apoll_until(
-            lambda: self.retrieve(batch_id, **params),
+            lambda: self.retrieve(**with_id(params, "batch_id", batch_id)),
             processing_done,
             poll_interval_ms,
             max_wait_seconds,
@@ -383,7 +383,7 @@ class AsyncFileBatches(
         **params: Any,
     ) -> VectorStoreFileBatch:
         """Async twin of :meth:`FileBatches.create_and_poll`."""
-        batch = await self.create(vector_store_id, **params)
+        batch = await self.create(**with_id(params, "vector_store_id", vector_store_id))
         return await self.poll(
             id_of(batch),
             vector_store_id=batch.vector_store_id or _store_of(params, vector_store_id),
