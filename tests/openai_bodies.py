@@ -4,7 +4,10 @@ the typed response models. Values are made up; shapes follow the current OpenAI 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Tuple
+import typing
+from typing import Any, Dict, List, Set, Tuple
+
+from pydantic import BaseModel
 
 TOKEN_LOGPROB: Dict[str, Any] = {
     "token": "Hello",
@@ -437,3 +440,39 @@ def read(obj: Any, path: str) -> Any:
         else:
             obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
     return obj
+
+
+def _models_in(annotation: Any) -> List[type]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def declared_paths(model: type, prefix: str = "") -> Dict[str, bool]:
+    """Every field path a model declares (lists and unions looked through), each mapped to
+    whether it is a container of plain data (a dict or ``Any``) rather than a typed model."""
+    found: Dict[str, bool] = {}
+    for name, info in model.model_fields.items():  # type: ignore[attr-defined]
+        path = prefix + name
+        members = _models_in(info.annotation)
+        found[path] = not members
+        for member in members:
+            if member is not model:
+                found.update(declared_paths(member, path + "."))
+    return found
+
+
+def undeclared(model: type, body: Dict[str, Any], allowed: Set[str] = frozenset()) -> List[str]:
+    """The leaf paths of ``body`` that the model does not type: neither declared nor inside a
+    plain-data field (``metadata``, ``parameters``, ...). ``allowed`` lists expected extras."""
+    declared = declared_paths(model)
+    missing = []
+    for path, _ in walk(body):
+        bare = re.sub(r"\[\d+\]", "", path)
+        parts = bare.split(".")
+        prefixes = [".".join(parts[: i + 1]) for i in range(len(parts))]
+        if bare in declared or any(declared.get(p) for p in prefixes[:-1]):
+            continue
+        if not any(p in allowed for p in prefixes):
+            missing.append(bare)
+    return missing

@@ -21,6 +21,7 @@ from openai_bodies import (
     VECTOR_STORE,
     VECTOR_STORE_FILE,
     read,
+    undeclared,
     walk,
 )
 
@@ -135,3 +136,9 @@ def test_parts_without_a_type_are_generic() -> None:
     assert type(assistant.tools[0]) is TypedPart
     assert assistant.tools[0].type is None
     assert assistant.tools[0].function == {"name": "f"}
+
+
+@pytest.mark.parametrize(("cls", "body"), BODIES, ids=[c.__name__ for c, _ in BODIES])
+def test_every_field_of_the_schema_is_declared_not_an_extra(cls: Any, body: Dict[str, Any]) -> None:
+    # reading a path works for unknown fields too (extras): this checks they are typed
+    assert undeclared(cls, body, allowed={"tools.novelty"}) == []

@@ -16,6 +16,7 @@ from openai_bodies import (
     EMBEDDINGS,
     TEXT_COMPLETION,
     read,
+    undeclared,
     walk,
 )
 from platform_support import direct_client, resolve
@@ -196,3 +197,9 @@ async def test_wrong_type_from_the_server_is_a_response_validation_error(
         await resolve(
             client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
         )
+
+
+@pytest.mark.parametrize(("cls", "body"), BODIES, ids=[c.__name__ for c, _ in BODIES])
+def test_every_field_of_the_schema_is_declared_not_an_extra(cls: Any, body: Dict[str, Any]) -> None:
+    # reading a path works for unknown fields too (extras): this checks they are typed
+    assert undeclared(cls, body, allowed={"provider"}) == []
