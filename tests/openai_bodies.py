@@ -419,6 +419,45 @@ FINE_TUNING_JOB: Dict[str, Any] = {
 }
 
 
+IMAGES: Dict[str, Any] = {
+    "created": 1713833628,
+    "data": [{"b64_json": "iVBORw0KGgo=", "revised_prompt": "a calm otter"}],
+    "background": "transparent",
+    "output_format": "png",
+    "quality": "high",
+    "size": "1024x1024",
+    "usage": {
+        "total_tokens": 100,
+        "input_tokens": 50,
+        "output_tokens": 50,
+        "input_tokens_details": {"text_tokens": 10, "image_tokens": 40},
+    },
+}
+
+TRANSCRIPTION: Dict[str, Any] = {
+    "task": "transcribe",
+    "language": "english",
+    "duration": 8.47,
+    "text": "The beach was a popular spot.",
+    "words": [{"word": "The", "start": 0.0, "end": 0.24}],
+    "segments": [
+        {
+            "id": 0,
+            "seek": 0,
+            "start": 0.0,
+            "end": 3.32,
+            "text": " The beach was a popular spot.",
+            "tokens": [50364, 440, 7534],
+            "temperature": 0.0,
+            "avg_logprob": -0.286,
+            "compression_ratio": 1.236,
+            "no_speech_prob": 0.009,
+        }
+    ],
+    "usage": {"type": "duration", "seconds": 9},
+}
+
+
 # ---- reading them back --------------------------------------------------------------------
 
 

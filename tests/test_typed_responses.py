@@ -14,7 +14,9 @@ from openai_bodies import (
     CHAT_COMPLETION,
     CHAT_COMPLETION_CHUNK,
     EMBEDDINGS,
+    IMAGES,
     TEXT_COMPLETION,
+    TRANSCRIPTION,
     read,
     undeclared,
     walk,
@@ -28,7 +30,9 @@ from portkey import (
     ChatCompletion,
     ChatCompletionChunk,
     CreateEmbeddingResponse,
+    ImagesResponse,
     TextCompletion,
+    Transcription,
 )
 from portkey.api_resources.exceptions import ProviderResponseError
 from portkey.api_resources.responses import APIResponse, parse_response
@@ -43,6 +47,8 @@ BODIES = [
     (ChatCompletionChunk, CHAT_COMPLETION_CHUNK),
     (TextCompletion, TEXT_COMPLETION),
     (CreateEmbeddingResponse, EMBEDDINGS),
+    (ImagesResponse, IMAGES),
+    (Transcription, TRANSCRIPTION),
 ]
 
 
@@ -202,4 +208,4 @@ async def test_wrong_type_from_the_server_is_a_response_validation_error(
 @pytest.mark.parametrize(("cls", "body"), BODIES, ids=[c.__name__ for c, _ in BODIES])
 def test_every_field_of_the_schema_is_declared_not_an_extra(cls: Any, body: Dict[str, Any]) -> None:
     # reading a path works for unknown fields too (extras): this checks they are typed
-    assert undeclared(cls, body, allowed={"provider"}) == []
+    assert undeclared(cls, body, allowed={"provider", "task"}) == []
