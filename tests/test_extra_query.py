@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, List, Tuple
 
 import pytest
-from platform_support import direct_client, query_of, resolve
+from platform_support import direct_client, multipart_fields, query_of, resolve
 from provider_stub import ProviderStub, status
 
 import portkey
@@ -80,3 +80,21 @@ async def test_module_style_sends_extra_query_as_query(stub: ProviderStub, use_a
     (record,) = stub.requests()
     assert query_of(record) == QUERY
     assert "extra_query" not in record.json
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_multipart_calls_send_extra_query_as_query(
+    stub: ProviderStub, use_async: bool
+) -> None:
+    stub.script("default", status(200, json_body={"text": "hi"}))
+    client = direct_client(stub, use_async=use_async)
+    await resolve(
+        client.audio.transcriptions.create(
+            file=("a.wav", b"RIFF"), model="whisper-1", extra_query=QUERY
+        )
+    )
+    (record,) = stub.requests()
+    assert record.endpoint == "/audio/transcriptions"
+    assert query_of(record) == QUERY
+    fields = multipart_fields(record)
+    assert "extra_query" not in fields and fields["model"] == (None, b"whisper-1")
