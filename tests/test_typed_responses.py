@@ -209,3 +209,14 @@ async def test_wrong_type_from_the_server_is_a_response_validation_error(
 def test_every_field_of_the_schema_is_declared_not_an_extra(cls: Any, body: Dict[str, Any]) -> None:
     # reading a path works for unknown fields too (extras): this checks they are typed
     assert undeclared(cls, body, allowed={"provider", "task"}) == []
+
+
+def test_error_only_body_masks_the_calls_secrets() -> None:
+    body = {"error": {"message": "provider said: bad key sk-live-abcdefghijkl1234"}}
+    with pytest.raises(ProviderResponseError) as info:
+        parse_response(
+            ChatCompletion, json.dumps(body).encode(), {}, secrets=("sk-live-abcdefghijkl1234",)
+        )
+    assert "sk-live-abcdefghijkl1234" not in str(info.value)
+    assert "sk-live-abcdefghijkl1234" not in json.dumps(info.value.body)
+    assert "sk-...1234" in info.value.message

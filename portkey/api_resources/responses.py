@@ -33,6 +33,7 @@ from .constants import (
     TRACE_ID_HEADER,
 )
 from .exceptions import ProviderResponseError, error_message
+from .secrets import redact, redact_json
 
 _TARGET_INDEX = re.compile(r"targets\[(\d+)\]")
 
@@ -179,29 +180,39 @@ RESULT_KEYS: FrozenSet[str] = frozenset(
 
 
 def parse_response(
-    cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str], status_code: int = 200
+    cls: Type[ResponseT],
+    raw: bytes,
+    headers: Mapping[str, str],
+    status_code: int = 200,
+    secrets: Tuple[str, ...] = (),
 ) -> ResponseT:
     """Validate a JSON body into ``cls`` and attach the headers and raw bytes.
 
     A body that is an error and nothing else (``{"error": {...}}`` with no result, what the
     gateway answers with a 200 when it cannot translate a provider's answer) raises
     :class:`ProviderResponseError` with the gateway's message instead of becoming an empty
-    response.
+    response. ``status_code`` is the status it came with; ``secrets`` (the call's keys) are
+    masked in that error.
     """
     response = cls.model_validate_json(raw)
     fields_set = response.model_fields_set
     if "error" in fields_set and fields_set.isdisjoint(RESULT_KEYS):
-        _raise_error_body(response, headers, status_code)
+        _raise_error_body(response, headers, status_code, secrets)
     response._set_meta((dict(headers), raw))  # skips pydantic's slower __setattr__
     return response
 
 
-def _raise_error_body(response: APIResponse, headers: Mapping[str, str], status_code: int) -> None:
+def _raise_error_body(
+    response: APIResponse, headers: Mapping[str, str], status_code: int, secrets: Tuple[str, ...]
+) -> None:
     if not response["error"]:
         return  # "error": null beside nothing else is an empty answer, not an error
-    body = response.to_dict()
+    body = redact_json(response.to_dict(), secrets)
     raise ProviderResponseError(
-        error_message(status_code, body), status_code=status_code, body=body, headers=headers
+        redact(error_message(status_code, body), secrets),
+        status_code=status_code,
+        body=body,
+        headers=headers,
     )
 
 
