@@ -11,6 +11,7 @@ from platform_support import direct_client
 from provider_stub import ProviderStub, sse_events
 
 from portkey import APIStatusError, InvalidRequestError
+from portkey.api_resources.assistant_events import AssistantEventHandler
 from portkey.api_resources.assistant_stream import AssistantStreamEvent, MessageDeltaEvent
 from portkey.api_resources.platform_types import Run, RunStep, ThreadMessage
 
@@ -124,9 +125,8 @@ async def test_error_event_raises(stub: ProviderStub, use_async: bool) -> None:
 BAD = [
     ("stream=", lambda c: c.beta.threads.runs.stream("t", assistant_id="a", stream=True),
      "stream"),
-    ("event_handler", lambda c: c.beta.threads.create_and_run_stream(assistant_id="a",
-                                                                     event_handler=object()),
-     "event_handler"),
+    ("event_handler class", lambda c: c.beta.threads.create_and_run_stream(
+        assistant_id="a", event_handler=AssistantEventHandler), "event_handler"),
     ("no assistant_id", lambda c: c.beta.threads.runs.stream("t"), "assistant_id"),
     ("no tool_outputs", lambda c: c.beta.threads.runs.submit_tool_outputs_stream(
         "run_1", thread_id="t"), "tool_outputs"),
@@ -143,3 +143,159 @@ def test_bad_input_fails_before_sending(
         call(direct_client(stub, use_async=use_async))
     assert info.value.field == field
     assert stub.requests() == []
+
+
+# ---- event handlers ---------------------------------------------------------------------------
+
+
+def step_delta(calls: List[Dict[str, Any]]) -> Dict[str, Any]:
+    details = {"type": "tool_calls", "tool_calls": calls}
+    return {"id": "step_2", "object": "thread.run.step.delta", "delta": {"step_details": details}}
+
+
+TOOL_STEP = {
+    "id": "step_2",
+    "object": "thread.run.step",
+    "type": "tool_calls",
+    "status": "in_progress",
+    "step_details": {"type": "tool_calls", "tool_calls": []},
+}
+FINAL_CALL = {
+    "id": "call_1",
+    "type": "function",
+    "function": {"name": "f", "arguments": '{"a": 1}', "output": None},
+}
+HANDLER_EVENTS = [
+    *EVENTS[:9],
+    TOOL_STEP,
+    step_delta([{"index": 0, "id": "call_1", "type": "function",
+                 "function": {"name": "f", "arguments": ""}}]),
+    step_delta([{"index": 0, "type": "function", "function": {"arguments": '{"a": '}}]),
+    step_delta([{"index": 0, "type": "function", "function": {"arguments": "1}"}}]),
+    {**TOOL_STEP, "status": "completed",
+     "step_details": {"type": "tool_calls", "tool_calls": [FINAL_CALL]}},
+    run("requires_action"),
+]  # fmt: skip
+EXPECTED = [
+    ("step_created", "step_1"),
+    ("message_created", "msg_1"),
+    ("text_created", ""),
+    ("text_delta", "Hel", "Hel"),
+    ("text_delta", "lo!", "Hello!"),
+    ("message_done", "msg_1"),
+    ("text_done", "Hello!"),
+    ("step_done", "step_1"),
+    ("step_created", "step_2"),
+    ("tool_created", "call_1", "f"),
+    ("tool_delta", ""),
+    ("tool_delta", '{"a": '),
+    ("tool_delta", '{"a": 1}'),
+    ("tool_done", '{"a": 1}'),
+    ("step_done", "step_2"),
+    ("end",),
+]
+
+
+class Recorder(AssistantEventHandler):
+    def __init__(self) -> None:
+        self.calls: List[Tuple[Any, ...]] = []
+        self.events = 0
+
+    def on_event(self, event: Any) -> None:
+        self.events += 1
+
+    def on_run_step_created(self, run_step: Any) -> None:
+        self.calls.append(("step_created", run_step.id))
+
+    def on_run_step_done(self, run_step: Any) -> None:
+        self.calls.append(("step_done", run_step.id))
+
+    def on_message_created(self, message: Any) -> None:
+        self.calls.append(("message_created", message.id))
+
+    def on_message_done(self, message: Any) -> None:
+        self.calls.append(("message_done", message.id))
+
+    def on_text_created(self, text: Any) -> None:
+        self.calls.append(("text_created", text.value))
+
+    def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+        self.calls.append(("text_delta", delta.value, snapshot.value))
+
+    def on_text_done(self, text: Any) -> None:
+        self.calls.append(("text_done", text.value))
+
+    def on_tool_call_created(self, tool_call: Any) -> None:
+        self.calls.append(("tool_created", tool_call.id, tool_call.function["name"]))
+
+    def on_tool_call_delta(self, delta: Any, snapshot: Any) -> None:
+        self.calls.append(("tool_delta", snapshot.function["arguments"]))
+
+    def on_tool_call_done(self, tool_call: Any) -> None:
+        self.calls.append(("tool_done", tool_call.function["arguments"]))
+
+    def on_end(self) -> None:
+        self.calls.append(("end",))
+
+    def on_exception(self, exception: Exception) -> None:
+        self.calls.append(("exception", type(exception).__name__))
+
+
+class AsyncRecorder:
+    """Duck-typed (not a subclass), with async hooks, as OpenAI's async handlers have."""
+
+    def __init__(self) -> None:
+        self.calls: List[Tuple[Any, ...]] = []
+
+    async def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+        self.calls.append(("text_delta", delta.value, snapshot.value))
+
+    async def on_end(self) -> None:
+        self.calls.append(("end",))
+
+
+def test_event_handler_hooks_in_order(stub: ProviderStub) -> None:
+    stub.script("default", sse_events(*HANDLER_EVENTS))
+    handler = Recorder()
+    client = direct_client(stub)
+    with client.beta.threads.runs.stream(
+        thread_id="thread_1", assistant_id="a", event_handler=handler
+    ) as stream:
+        stream.until_done()
+    assert handler.calls == EXPECTED
+    assert handler.events == len(HANDLER_EVENTS)
+    assert "event_handler" not in stub.requests()[0].json
+
+
+async def test_async_event_handler_with_async_hooks(stub: ProviderStub) -> None:
+    stub.script("default", sse_events(*HANDLER_EVENTS))
+    handler = AsyncRecorder()
+    client = direct_client(stub, use_async=True)
+    async with client.beta.threads.create_and_run_stream(
+        assistant_id="a", event_handler=handler
+    ) as stream:
+        final = await stream.get_final_run()
+    assert handler.calls == [("text_delta", "Hel", "Hel"), ("text_delta", "lo!", "Hello!"),
+                             ("end",)]  # fmt: skip
+    assert final.status == "requires_action"
+
+
+def test_handler_sees_the_failure_before_it_is_raised(stub: ProviderStub) -> None:
+    stub.script("default", sse_events(run("queued"), {"error": {"message": "run exploded"}}))
+    handler = Recorder()
+    manager = direct_client(stub).beta.threads.runs.stream(
+        "thread_1", assistant_id="a", event_handler=handler
+    )
+    with pytest.raises(APIStatusError), manager as stream:
+        stream.until_done()
+    assert handler.calls == [("exception", "APIStatusError")]
+
+
+def test_async_hooks_on_the_sync_client_are_refused(stub: ProviderStub) -> None:
+    stub.script("default", sse_events(*EVENTS))
+    manager = direct_client(stub).beta.threads.runs.stream(
+        "thread_1", assistant_id="a", event_handler=AsyncRecorder()
+    )
+    with pytest.raises(InvalidRequestError) as info, manager as stream:
+        stream.until_done()
+    assert info.value.field == "event_handler"

@@ -15,8 +15,11 @@ object it carries (:class:`Run`, :class:`RunStep`, :class:`ThreadMessage`, or th
 below). The name is worked out from the object (the first sighting of an id is its
 ``.created`` event, later ones name its status; deltas name themselves), which is the order
 OpenAI sends them in. The stream ends at its ``[DONE]`` marker; an ``error`` event raises.
+An ``event_handler`` (:class:`~.assistant_events.AssistantEventHandler`) gets its hooks
+called as the events arrive.
 """
 
+import inspect
 from dataclasses import dataclass
 from typing import (
     Any,
@@ -31,7 +34,9 @@ from typing import (
     Type,
 )
 
+from .assistant_events import EventDispatch
 from .assistant_types import MessageText, Run, RunStep, ThreadMessage
+from .exceptions import InvalidRequestError
 from .platform_base import TypedPart
 from .responses import APIResponse, GatewayInfo, PortkeyModel
 from .streaming import AsyncStream, Stream
@@ -137,12 +142,31 @@ class AssistantEventNamer:
         )
 
 
-class AssistantStream:
-    """An assistant stream: iterate it for :class:`AssistantStreamEvent` objects."""
+def _sync_results(results: List[Any]) -> None:
+    for result in results:
+        if inspect.isawaitable(result):
+            close = getattr(result, "close", None)
+            if callable(close):
+                close()  # never awaited: say so instead of a "never awaited" warning
+            raise InvalidRequestError(
+                "event_handler has async hooks: use it with AsyncPortkey", field="event_handler"
+            )
 
-    def __init__(self, raw: Stream[AssistantStreamData]) -> None:
+
+async def _async_results(results: List[Any]) -> None:
+    for result in results:
+        if inspect.isawaitable(result):
+            await result
+
+
+class AssistantStream:
+    """An assistant stream: iterate it for :class:`AssistantStreamEvent` objects (and, with
+    an ``event_handler``, its hooks are called as the events arrive)."""
+
+    def __init__(self, raw: Stream[AssistantStreamData], handler: Any = None) -> None:
         self._raw = raw
         self._namer = AssistantEventNamer()
+        self._dispatch = EventDispatch(handler) if handler is not None else None
         self._events = self._iterate()
 
     @property
@@ -151,8 +175,19 @@ class AssistantStream:
         return self._raw.gateway
 
     def _iterate(self) -> Iterator[AssistantStreamEvent]:
-        for raw in self._raw:
-            yield self._namer.event_of(raw)
+        dispatch = self._dispatch
+        try:
+            for raw in self._raw:
+                event = self._namer.event_of(raw)
+                if dispatch is not None:
+                    _sync_results(dispatch.dispatch(event))
+                yield event
+        except Exception as exc:
+            if dispatch is not None:
+                _sync_results(dispatch.failed(exc))
+            raise
+        if dispatch is not None:
+            _sync_results(dispatch.end())
 
     def __iter__(self) -> Iterator[AssistantStreamEvent]:
         return self._events
@@ -192,12 +227,15 @@ class AssistantStream:
 class AssistantStreamManager:
     """What the ``*_stream`` methods return: ``with`` it to get an :class:`AssistantStream`."""
 
-    def __init__(self, open_stream: Callable[[], Stream[AssistantStreamData]]) -> None:
+    def __init__(
+        self, open_stream: Callable[[], Stream[AssistantStreamData]], handler: Any = None
+    ) -> None:
         self._open = open_stream
+        self._handler = handler
         self._stream: Optional[AssistantStream] = None
 
     def __enter__(self) -> AssistantStream:
-        self._stream = AssistantStream(self._open())
+        self._stream = AssistantStream(self._open(), self._handler)
         return self._stream
 
     def __exit__(self, *exc_info: object) -> None:
@@ -206,11 +244,12 @@ class AssistantStreamManager:
 
 
 class AsyncAssistantStream:
-    """Async twin of :class:`AssistantStream`."""
+    """Async twin of :class:`AssistantStream` (handler hooks may be ``async``)."""
 
-    def __init__(self, raw: AsyncStream[AssistantStreamData]) -> None:
+    def __init__(self, raw: AsyncStream[AssistantStreamData], handler: Any = None) -> None:
         self._raw = raw
         self._namer = AssistantEventNamer()
+        self._dispatch = EventDispatch(handler) if handler is not None else None
         self._events = self._iterate()
 
     @property
@@ -219,8 +258,19 @@ class AsyncAssistantStream:
         return self._raw.gateway
 
     async def _iterate(self) -> AsyncIterator[AssistantStreamEvent]:
-        async for raw in self._raw:
-            yield self._namer.event_of(raw)
+        dispatch = self._dispatch
+        try:
+            async for raw in self._raw:
+                event = self._namer.event_of(raw)
+                if dispatch is not None:
+                    await _async_results(dispatch.dispatch(event))
+                yield event
+        except Exception as exc:
+            if dispatch is not None:
+                await _async_results(dispatch.failed(exc))
+            raise
+        if dispatch is not None:
+            await _async_results(dispatch.end())
 
     def __aiter__(self) -> AsyncIterator[AssistantStreamEvent]:
         return self._events
@@ -264,13 +314,16 @@ class AsyncAssistantStreamManager:
     """Async twin of :class:`AssistantStreamManager` (``async with``)."""
 
     def __init__(
-        self, open_stream: Callable[[], Awaitable[AsyncStream[AssistantStreamData]]]
+        self,
+        open_stream: Callable[[], Awaitable[AsyncStream[AssistantStreamData]]],
+        handler: Any = None,
     ) -> None:
         self._open = open_stream
+        self._handler = handler
         self._stream: Optional[AsyncAssistantStream] = None
 
     async def __aenter__(self) -> AsyncAssistantStream:
-        self._stream = AsyncAssistantStream(await self._open())
+        self._stream = AsyncAssistantStream(await self._open(), self._handler)
         return self._stream
 
     async def __aexit__(self, *exc_info: object) -> None:

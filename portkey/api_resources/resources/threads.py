@@ -1,8 +1,9 @@
 """``beta.threads``: conversation threads, their messages, runs and run steps."""
 
 from functools import cached_property
-from typing import Any, Dict, Optional, cast
+from typing import Any, Dict, Optional, Tuple, cast
 
+from ..assistant_events import check_handler
 from ..assistant_stream import (
     AssistantStreamData,
     AssistantStreamManager,
@@ -71,20 +72,15 @@ def streamed(call: Call) -> Call:
     return call
 
 
-def stream_params(params: Dict[str, Any]) -> Dict[str, Any]:
-    """A ``*_stream`` method's keywords; refuses what it cannot honour before sending."""
+def stream_params(params: Dict[str, Any]) -> Tuple[Dict[str, Any], Any]:
+    """A ``*_stream`` method's body keywords and its ``event_handler``; refuses what it cannot
+    honour before sending."""
     if "stream" in params:
         raise InvalidRequestError(
             "the *_stream methods stream by themselves: leave out stream=", field="stream"
         )
-    if params.get("event_handler") is not None:
-        raise InvalidRequestError(
-            "event_handler is not supported: iterate the stream's events instead "
-            "(with ...stream(...) as stream: for event in stream: ...)",
-            field="event_handler",
-        )
-    params.pop("event_handler", None)
-    return params
+    handler = check_handler(params.pop("event_handler", None))
+    return params, handler
 
 
 # ---- sync --------------------------------------------------------------------------------------
@@ -176,8 +172,9 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
     def stream(self, thread_id: Optional[str] = None, /, **params: Any) -> AssistantStreamManager:
         """Start a run (``assistant_id`` required) and stream its events:
         ``with runs.stream(thread_id=..., assistant_id=...) as stream: for event in stream``."""
-        call = streamed(RUNS.create_call(stream_params(params), thread_id))
-        return AssistantStreamManager(lambda: self._send(call))
+        body, handler = stream_params(params)
+        call = streamed(RUNS.create_call(body, thread_id))
+        return AssistantStreamManager(lambda: self._send(call), handler)
 
     def create_and_stream(
         self, thread_id: Optional[str] = None, /, **params: Any
@@ -189,8 +186,9 @@ class Runs(Creatable[Run], Listable[Run], Retrievable[Run], Updatable[Run], Canc
         self, run_id: Optional[str] = None, /, **params: Any
     ) -> AssistantStreamManager:
         """Send ``tool_outputs`` and stream the rest of the run's events."""
-        call = streamed(_tool_outputs_call(run_id, stream_params(params)))
-        return AssistantStreamManager(lambda: self._send(call))
+        body, handler = stream_params(params)
+        call = streamed(_tool_outputs_call(run_id, body))
+        return AssistantStreamManager(lambda: self._send(call), handler)
 
 
 class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletable):
@@ -232,8 +230,9 @@ class Threads(Creatable[Thread], Retrievable[Thread], Updatable[Thread], Deletab
 
     def create_and_run_stream(self, **params: Any) -> AssistantStreamManager:
         """:meth:`create_and_run`, streaming the run's events."""
-        call = streamed(_create_and_run_call(stream_params(params)))
-        return AssistantStreamManager(lambda: self._send(call))
+        body, handler = stream_params(params)
+        call = streamed(_create_and_run_call(body))
+        return AssistantStreamManager(lambda: self._send(call), handler)
 
 
 # ---- async -------------------------------------------------------------------------------------
@@ -330,8 +329,9 @@ class AsyncRuns(
         self, thread_id: Optional[str] = None, /, **params: Any
     ) -> AsyncAssistantStreamManager:
         """Async twin of :meth:`Runs.stream` (``async with``)."""
-        call = streamed(RUNS.create_call(stream_params(params), thread_id))
-        return AsyncAssistantStreamManager(lambda: self._send(call))
+        body, handler = stream_params(params)
+        call = streamed(RUNS.create_call(body, thread_id))
+        return AsyncAssistantStreamManager(lambda: self._send(call), handler)
 
     def create_and_stream(
         self, thread_id: Optional[str] = None, /, **params: Any
@@ -343,8 +343,9 @@ class AsyncRuns(
         self, run_id: Optional[str] = None, /, **params: Any
     ) -> AsyncAssistantStreamManager:
         """Async twin of :meth:`Runs.submit_tool_outputs_stream`."""
-        call = streamed(_tool_outputs_call(run_id, stream_params(params)))
-        return AsyncAssistantStreamManager(lambda: self._send(call))
+        body, handler = stream_params(params)
+        call = streamed(_tool_outputs_call(run_id, body))
+        return AsyncAssistantStreamManager(lambda: self._send(call), handler)
 
 
 class AsyncThreads(
@@ -387,5 +388,6 @@ class AsyncThreads(
 
     def create_and_run_stream(self, **params: Any) -> AsyncAssistantStreamManager:
         """Async twin of :meth:`Threads.create_and_run_stream`."""
-        call = streamed(_create_and_run_call(stream_params(params)))
-        return AsyncAssistantStreamManager(lambda: self._send(call))
+        body, handler = stream_params(params)
+        call = streamed(_create_and_run_call(body))
+        return AsyncAssistantStreamManager(lambda: self._send(call), handler)
