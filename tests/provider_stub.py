@@ -91,7 +91,16 @@ class HtmlError:
     code: int
 
 
-Action = Union[Ok, Status, Slow, Reset, CutStream, MalformedJson, EmptyBody, HtmlError]
+@dataclass(frozen=True)
+class SseEvents:
+    """Answer 200 with a server-sent event stream of exactly these JSON ``payloads`` (then
+    ``data: [DONE]`` when ``done``)."""
+
+    payloads: Tuple[Any, ...]
+    done: bool = True
+
+
+Action = Union[Ok, Status, Slow, Reset, CutStream, MalformedJson, EmptyBody, HtmlError, SseEvents]
 
 MALFORMED_JSON_BODY = b'{"id": "chatcmpl-broken", "choices": [{"message": '
 
@@ -136,6 +145,11 @@ def empty_body() -> EmptyBody:
 def html_error(code: int) -> HtmlError:
     """Answer ``code`` with an HTML error page."""
     return HtmlError(code)
+
+
+def sse_events(*payloads: Any, done: bool = True) -> SseEvents:
+    """Answer with an SSE stream of ``payloads`` (each sent as one ``data:`` event)."""
+    return SseEvents(tuple(payloads), done)
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -365,6 +379,8 @@ class ProviderStub:
         elif isinstance(action, HtmlError):
             page = f"<html><body><h1>{action.code} Error</h1><p>stub page</p></body></html>"
             return web.Response(status=action.code, text=page, content_type="text/html")
+        elif isinstance(action, SseEvents):
+            return await _send_events(request, action)
 
         cut_after = action.after_chunks if isinstance(action, CutStream) else None
         return await self._answer(request, record, serial, cut_after)
@@ -387,7 +403,10 @@ class ProviderStub:
                 return await self._stream(
                     request, chat, model, text, serial, cut_after, include_usage
                 )
-            return web.json_response(_completion(chat, model, text, serial))
+            answer = _completion(chat, model, text, serial)
+            if chat:
+                _shape_chat_answer(answer, body)
+            return web.json_response(answer)
         if request.method == "POST" and endpoint == "/embeddings":
             return web.json_response(_embeddings(model, body.get("input")))
         if request.method == "GET" and endpoint == "/models":
@@ -447,7 +466,83 @@ def _abort(request: web.Request, reset: bool = True) -> web.StreamResponse:
     return web.Response()
 
 
+async def _send_events(request: web.Request, action: SseEvents) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Cache-Control": "no-cache"})
+    response.content_type = "text/event-stream"
+    await response.prepare(request)
+    for payload in action.payloads:
+        await response.write(sse(payload))
+    if action.done:
+        await response.write(b"data: [DONE]\n\n")
+    await response.write_eof()
+    return response
+
+
 # --- OpenAI-format payloads -------------------------------------------------------------------
+
+
+def sample_of(schema: Any, defs: Optional[Dict[str, Any]] = None) -> Any:
+    """A value that satisfies a (simple) JSON schema: each property present, the first enum
+    member, ``"stub"`` for strings, ``1`` for integers, ``1.5`` for numbers, ``True`` for
+    booleans, one item for arrays. Follows ``$ref`` into ``$defs``."""
+    if not isinstance(schema, dict):
+        return None
+    defs = {**(defs or {}), **schema.get("$defs", {}), **schema.get("definitions", {})}
+    if "$ref" in schema:
+        return sample_of(defs.get(str(schema["$ref"]).rsplit("/", 1)[-1]), defs)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if key in schema:
+            options = [o for o in schema[key] if o.get("type") != "null"] or schema[key]
+            return sample_of(options[0], defs)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return {name: sample_of(sub, defs) for name, sub in props.items()}
+    if kind == "array":
+        return [sample_of(schema.get("items", {}), defs)]
+    return {"string": "stub", "integer": 1, "number": 1.5, "boolean": True}.get(str(kind))
+
+
+def _shape_chat_answer(answer: Dict[str, Any], request: Dict[str, Any]) -> None:
+    """Answer like a model would to ``tools`` and ``response_format``.
+
+    With ``tools`` and no tool result yet, the answer calls the first function tool with
+    arguments sampled from its parameters' schema (``finish_reason`` ``tool_calls``). After a
+    ``tool`` message, the answer quotes the tool's result. A ``json_schema`` response format
+    gets content sampled from the schema; ``json_object`` gets ``{"answer": ...}``.
+    """
+    message = answer["choices"][0]["message"]
+    messages = request.get("messages") or []
+    last = messages[-1] if messages and isinstance(messages[-1], dict) else {}
+    tools = [t for t in request.get("tools") or [] if t.get("type") == "function"]
+    if last.get("role") == "tool":
+        message["content"] = f"the tool said: {last.get('content')}"
+        return
+    if tools and request.get("tool_choice") != "none":
+        function = tools[0]["function"]
+        arguments = sample_of(function.get("parameters") or {}) or {}
+        message["content"] = None
+        message["tool_calls"] = [
+            {
+                "id": f"call_stub_{len(messages)}",
+                "type": "function",
+                "function": {"name": function["name"], "arguments": json.dumps(arguments)},
+            }
+        ]
+        answer["choices"][0]["finish_reason"] = "tool_calls"
+        return
+    response_format = request.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        schema = (response_format.get("json_schema") or {}).get("schema") or {}
+        message["content"] = json.dumps(sample_of(schema))
+    elif response_format.get("type") == "json_object":
+        message["content"] = json.dumps({"answer": message["content"]})
 
 
 def sse(payload: Dict[str, Any]) -> bytes:

@@ -39,7 +39,6 @@ from provider_stub import ProviderStub, status
 
 import portkey
 from portkey import (
-    APIResponseValidationError,
     APIStatusError,
     AsyncPortkey,
     AuthenticationError,
@@ -50,6 +49,7 @@ from portkey import (
     NotFoundError,
     PermissionDeniedError,
     Portkey,
+    ProviderResponseError,
     RateLimitError,
     RetrySettings,
 )
@@ -696,9 +696,7 @@ def test_untranslatable_native_answer_raises_instead_of_an_empty_response(
     native.script(provider, unexpected_body())
     config = Config(mode="single", llms=[llm(native, provider)])
 
-    with pytest.raises(
-        APIResponseValidationError, match=f"Invalid response received from {provider}"
-    ):
+    with pytest.raises(ProviderResponseError, match=f"Invalid response received from {provider}"):
         client(gateway_url, config).chat.completions.create(messages=HI)
 
 
@@ -708,5 +706,5 @@ async def test_untranslatable_native_answer_raises_async(
     native.script(ANTHROPIC, unexpected_body())
     config = Config(mode="single", llms=[llm(native, ANTHROPIC)])
     async with AsyncPortkey(base_url=gateway_url, config=config, max_retries=0) as aclient:
-        with pytest.raises(APIResponseValidationError, match="Invalid response received"):
+        with pytest.raises(ProviderResponseError, match="Invalid response received"):
             await aclient.chat.completions.create(messages=HI)

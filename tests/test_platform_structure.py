@@ -78,7 +78,13 @@ def test_sync_and_async_twins_offer_the_same_verbs_and_paths() -> None:
         assert verbs(resource) <= verbs(twin), path
         assert getattr(type(resource), "endpoint", None) == getattr(type(twin), "endpoint", None)
         for verb in verbs(resource):
-            assert inspect.iscoroutinefunction(getattr(twin, verb)), (path, verb)
+            method = getattr(twin, verb)
+            if verb.endswith("stream"):
+                # stream helpers return an async context manager at once (``async with``)
+                returned = inspect.signature(method).return_annotation
+                assert hasattr(returned, "__aenter__"), (path, verb)
+            else:
+                assert inspect.iscoroutinefunction(method), (path, verb)
 
 
 @pytest.mark.parametrize("name", TOP_LEVEL)

@@ -118,3 +118,11 @@ MAX_CONFIG_HEADER_BYTES = 10 * 1024
 
 #: Providers whose deployment, not the request, decides the model: an LLM may omit ``model``.
 DEPLOYMENT_MODEL_PROVIDERS: FrozenSet[str] = frozenset({"azure-openai"})
+#: How long the polling helpers (``create_and_poll``, ``poll``, ...) wait between checks,
+#: unless the call gives ``poll_interval_ms`` or the server asks for another interval.
+DEFAULT_POLL_INTERVAL_MS = 1000
+#: The response header in which a server asks for a polling interval (milliseconds).
+POLL_AFTER_HEADER = "openai-poll-after-ms"
+#: ``files.wait_for_processing`` defaults: seconds between checks and at most in all.
+FILE_POLL_INTERVAL_SECONDS = 5.0
+FILE_MAX_WAIT_SECONDS = 30 * 60

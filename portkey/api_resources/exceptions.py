@@ -11,14 +11,17 @@
     └── APIError: something went wrong talking to the gateway
         ├── APIConnectionError
         │   ├── APITimeoutError
+        │   │   └── PollTimeoutError (a polling helper's max_wait_seconds)
         │   ├── TLSError
         │   └── StreamInterruptedError
         ├── APIResponseValidationError
+        ├── LengthFinishReasonError, ContentFilterFinishReasonError (``parse`` helpers)
         └── APIStatusError (carries status_code, body, headers)
             ├── RedirectError (3xx: never followed; carries location)
             ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
             ├── NotFoundError (404), ConflictError (409), UnprocessableEntityError (422),
-            └── RateLimitError (429), InternalServerError (>= 500)
+            ├── RateLimitError (429), InternalServerError (>= 500)
+            └── ProviderResponseError (a 2xx whose body is only an error)
 """
 
 import json
@@ -98,6 +101,16 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The gateway did not answer within the timeout."""
+
+
+class PollTimeoutError(APITimeoutError):
+    """A polling helper (``create_and_poll``, ``wait_for_processing``, ...) gave up: the object
+    did not reach a final state within ``max_wait_seconds``. ``last`` is the object as last
+    seen."""
+
+    def __init__(self, message: str, *, last: Any) -> None:
+        super().__init__(message)
+        self.last = last
 
 
 class TLSError(APIConnectionError):
@@ -249,3 +262,31 @@ def error_message(status_code: int, body: Any) -> str:
     if text.lstrip().startswith("<"):
         return f"HTTP {status_code} with a non-JSON (HTML) body: {text[:200]}"
     return text[:500]
+
+
+class ProviderResponseError(APIStatusError):
+    """The gateway answered with a success status, but its body is an error with no result.
+
+    The gateway does this when it cannot translate a provider's answer (``{"error": {...}}``
+    and no ``choices``, ``data`` or ``output``). ``status_code`` is the status received (2xx);
+    ``message`` is the gateway's; ``body`` the error body as received.
+    """
+
+
+class LengthFinishReasonError(APIError):
+    """``chat.completions.parse`` got an answer cut off at the token limit
+    (``finish_reason`` ``length``): its JSON is incomplete and cannot be parsed.
+    ``completion`` is the answer as received."""
+
+    def __init__(self, message: str, *, completion: Any) -> None:
+        super().__init__(message)
+        self.completion = completion
+
+
+class ContentFilterFinishReasonError(APIError):
+    """``chat.completions.parse`` got an answer stopped by the provider's content filter
+    (``finish_reason`` ``content_filter``). ``completion`` is the answer as received."""
+
+    def __init__(self, message: str, *, completion: Any) -> None:
+        super().__init__(message)
+        self.completion = completion

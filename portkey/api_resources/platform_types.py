@@ -8,14 +8,10 @@ today as ``obj.new_field`` / ``obj["new_field"]``.
 
 from typing import Any, Dict, List, Optional, Union
 
-from .responses import APIResponse
-
-
-class PlatformObject(APIResponse):
-    """An object with an ``id`` and an ``object`` type name: the base of the models below."""
-
-    id: Optional[str] = None
-    object: Optional[str] = None
+from .assistant_types import Assistant, Run, RunStep, Thread, ThreadMessage
+from .platform_base import ErrorInfo, PlatformObject
+from .response_types import InputTokensCount, ModelResponse
+from .responses import APIResponse, PortkeyModel
 
 
 class ListResponse(APIResponse):
@@ -43,18 +39,23 @@ class DeletedObject(PlatformObject):
 
 
 class FileObject(PlatformObject):
-    """A stored file."""
+    """A stored file; ``status`` is ``uploaded``, ``processed`` or ``error`` (see
+    ``files.wait_for_processing``)."""
 
     bytes: Optional[int] = None
     created_at: Optional[int] = None
+    expires_at: Optional[int] = None
     filename: Optional[str] = None
     purpose: Optional[str] = None
     status: Optional[str] = None
+    status_details: Optional[str] = None
 
 
 class Upload(PlatformObject):
     """A multi-part upload; ``file`` holds the finished file once completed."""
 
+    created_at: Optional[int] = None
+    expires_at: Optional[int] = None
     bytes: Optional[int] = None
     filename: Optional[str] = None
     purpose: Optional[str] = None
@@ -68,29 +69,89 @@ class UploadPart(PlatformObject):
     upload_id: Optional[str] = None
 
 
+class BatchRequestCounts(PortkeyModel):
+    """How many of a batch's requests finished, and how many failed."""
+
+    total: Optional[int] = None
+    completed: Optional[int] = None
+    failed: Optional[int] = None
+
+
+class BatchError(PortkeyModel):
+    """Why one line of a batch's input was refused."""
+
+    code: Optional[str] = None
+    message: Optional[str] = None
+    param: Optional[str] = None
+    line: Optional[int] = None
+
+
+class BatchErrors(PortkeyModel):
+    """The errors of a batch's input validation."""
+
+    object: Optional[str] = None
+    data: List[BatchError] = []
+
+
 class Batch(PlatformObject):
-    """A batch job over a JSONL input file."""
+    """A batch job over a JSONL input file; ``output_file_id`` holds the answers once
+    ``status`` is ``completed`` (``batches.output``)."""
 
     endpoint: Optional[str] = None
+    model: Optional[str] = None
     input_file_id: Optional[str] = None
     output_file_id: Optional[str] = None
     error_file_id: Optional[str] = None
     completion_window: Optional[str] = None
     status: Optional[str] = None
-    request_counts: Optional[Dict[str, Any]] = None
+    request_counts: Optional[BatchRequestCounts] = None
+    errors: Optional[BatchErrors] = None
+    metadata: Optional[Dict[str, Any]] = None
+    usage: Optional[Dict[str, Any]] = None
+    created_at: Optional[int] = None
+    in_progress_at: Optional[int] = None
+    expires_at: Optional[int] = None
+    finalizing_at: Optional[int] = None
+    completed_at: Optional[int] = None
+    failed_at: Optional[int] = None
+    expired_at: Optional[int] = None
+    cancelling_at: Optional[int] = None
+    cancelled_at: Optional[int] = None
 
 
 # ---- fine-tuning and graders -------------------------------------------------------------------
 
 
-class FineTuningJob(PlatformObject):
-    """A fine-tuning job."""
+class Hyperparameters(PortkeyModel):
+    """A fine-tuning job's hyperparameters (``"auto"`` or a number each)."""
 
+    batch_size: Optional[Union[str, int]] = None
+    learning_rate_multiplier: Optional[Union[str, float]] = None
+    n_epochs: Optional[Union[str, int]] = None
+
+
+class FineTuningJob(PlatformObject):
+    """A fine-tuning job; ``status`` goes ``validating_files`` -> ``queued`` -> ``running``
+    -> ``succeeded`` (or ``failed``, ``cancelled``)."""
+
+    created_at: Optional[int] = None
+    finished_at: Optional[int] = None
+    estimated_finish: Optional[int] = None
     model: Optional[str] = None
     fine_tuned_model: Optional[str] = None
+    organization_id: Optional[str] = None
     status: Optional[str] = None
     training_file: Optional[str] = None
     validation_file: Optional[str] = None
+    result_files: List[str] = []
+    trained_tokens: Optional[int] = None
+    hyperparameters: Optional[Hyperparameters] = None
+    error: Optional[ErrorInfo] = None
+    seed: Optional[int] = None
+    suffix: Optional[str] = None
+    method: Optional[Dict[str, Any]] = None
+    integrations: Optional[List[Dict[str, Any]]] = None
+    metadata: Optional[Dict[str, Any]] = None
 
 
 class FineTuningJobEvent(PlatformObject):
@@ -124,52 +185,17 @@ class GraderResult(APIResponse):
     metadata: Optional[Dict[str, Any]] = None
 
 
-# ---- assistants and threads ------------------------------------------------------------------
-
-
-class Assistant(PlatformObject):
-    """An assistant: a model with instructions and tools."""
-
-    model: Optional[str] = None
-    name: Optional[str] = None
-    instructions: Optional[str] = None
-    tools: List[Any] = []
-
-
-class Thread(PlatformObject):
-    """A conversation thread."""
-
-    created_at: Optional[int] = None
-    metadata: Optional[Dict[str, Any]] = None
-
-
-class ThreadMessage(PlatformObject):
-    """A message in a thread."""
-
-    thread_id: Optional[str] = None
-    role: Optional[str] = None
-    content: Union[List[Any], str, None] = None
-
-
-class Run(PlatformObject):
-    """A run of an assistant on a thread."""
-
-    thread_id: Optional[str] = None
-    assistant_id: Optional[str] = None
-    status: Optional[str] = None
-    required_action: Optional[Dict[str, Any]] = None
-
-
-class RunStep(PlatformObject):
-    """One step of a run."""
-
-    run_id: Optional[str] = None
-    type: Optional[str] = None
-    status: Optional[str] = None
-    step_details: Optional[Dict[str, Any]] = None
-
-
 # ---- vector stores ---------------------------------------------------------------------------
+
+
+class FileCounts(PortkeyModel):
+    """How many files of a vector store (or file batch) are in each state."""
+
+    in_progress: Optional[int] = None
+    completed: Optional[int] = None
+    failed: Optional[int] = None
+    cancelled: Optional[int] = None
+    total: Optional[int] = None
 
 
 class VectorStore(PlatformObject):
@@ -177,14 +203,26 @@ class VectorStore(PlatformObject):
 
     name: Optional[str] = None
     status: Optional[str] = None
-    file_counts: Optional[Dict[str, Any]] = None
+    file_counts: Optional[FileCounts] = None
+    usage_bytes: Optional[int] = None
+    created_at: Optional[int] = None
+    last_active_at: Optional[int] = None
+    expires_after: Optional[Dict[str, Any]] = None
+    expires_at: Optional[int] = None
+    metadata: Optional[Dict[str, Any]] = None
 
 
 class VectorStoreFile(PlatformObject):
-    """A file attached to a vector store."""
+    """A file attached to a vector store; ``status`` is ``in_progress``, ``completed``,
+    ``failed`` or ``cancelled``."""
 
     vector_store_id: Optional[str] = None
     status: Optional[str] = None
+    usage_bytes: Optional[int] = None
+    created_at: Optional[int] = None
+    last_error: Optional[ErrorInfo] = None
+    chunking_strategy: Optional[Dict[str, Any]] = None
+    attributes: Optional[Dict[str, Any]] = None
 
 
 class VectorStoreFileBatch(PlatformObject):
@@ -192,7 +230,8 @@ class VectorStoreFileBatch(PlatformObject):
 
     vector_store_id: Optional[str] = None
     status: Optional[str] = None
-    file_counts: Optional[Dict[str, Any]] = None
+    file_counts: Optional[FileCounts] = None
+    created_at: Optional[int] = None
 
 
 class VectorStoreSearchResults(APIResponse):
@@ -206,25 +245,6 @@ class VectorStoreSearchResults(APIResponse):
 
 
 # ---- responses, containers, evals, realtime --------------------------------------------------
-
-
-class ModelResponse(PlatformObject):
-    """A response of the Responses API (``client.responses``)."""
-
-    model: Optional[str] = None
-    status: Optional[str] = None
-    output: List[Any] = []
-    usage: Optional[Dict[str, Any]] = None
-
-    @property
-    def output_text(self) -> str:
-        """The text of every ``output_text`` part of the output, joined."""
-        texts = []
-        for item in self.output:
-            for part in (item.get("content") or []) if isinstance(item, dict) else []:
-                if isinstance(part, dict) and part.get("type") == "output_text":
-                    texts.append(str(part.get("text", "")))
-        return "".join(texts)
 
 
 class ResponseInputItem(PlatformObject):
@@ -428,20 +448,27 @@ __all__ = [
     "ApiKey",
     "Assistant",
     "Batch",
+    "BatchError",
+    "BatchErrors",
+    "BatchRequestCounts",
     "CheckpointPermission",
     "Collection",
     "Container",
     "ContainerFile",
     "DeletedObject",
+    "ErrorInfo",
     "Eval",
     "EvalRun",
     "EvalRunOutputItem",
     "FeedbackEntry",
+    "FileCounts",
     "FileObject",
     "FineTuningCheckpoint",
     "FineTuningJob",
     "FineTuningJobEvent",
     "GraderResult",
+    "Hyperparameters",
+    "InputTokensCount",
     "Integration",
     "IntegrationModel",
     "IntegrationWorkspace",

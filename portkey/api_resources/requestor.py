@@ -121,7 +121,7 @@ class SyncRequestor:
         """Send ``spec`` (with retries) and parse the JSON answer into ``cast_to``."""
         status, headers, content = self._with_retries(spec, self._send_and_read)
         try:
-            return parse_response(cast_to, content, headers)
+            return parse_response(cast_to, content, headers, status, spec.secrets)
         except ValueError:
             raise invalid_body_error(status, content, cast_to.__name__, spec.secrets) from None
 

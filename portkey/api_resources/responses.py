@@ -8,9 +8,22 @@ access for code written against the legacy SDK (``r["choices"]``), the JSON as r
 
 import json
 import re
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
+from typing import (
+    Annotated,
+    Any,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .constants import (
     CACHE_STATUS_HEADER,
@@ -19,6 +32,8 @@ from .constants import (
     RETRY_ATTEMPT_COUNT_HEADER,
     TRACE_ID_HEADER,
 )
+from .exceptions import ProviderResponseError, error_message
+from .secrets import redact, redact_json
 
 _TARGET_INDEX = re.compile(r"targets\[(\d+)\]")
 
@@ -158,65 +173,186 @@ class APIResponse(PortkeyModel):
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 
 
-# The whole body of the gateway's answer when it could not translate a provider's answer: it
-# sends status 200 with {"error": {"message": "Invalid response received from <provider>: ..."},
-# "provider": "<provider>"}.
-_ERROR_ENVELOPE_KEYS = frozenset({"error", "provider"})
+#: Keys of a body that carries a result; a body with ``error`` and none of these is an error.
+RESULT_KEYS: FrozenSet[str] = frozenset(
+    ("id", "choices", "data", "output", "results", "text", "content", "embedding")
+)
 
 
-def parse_response(cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str]) -> ResponseT:
+def parse_response(
+    cls: Type[ResponseT],
+    raw: bytes,
+    headers: Mapping[str, str],
+    status_code: int = 200,
+    secrets: Tuple[str, ...] = (),
+) -> ResponseT:
     """Validate a JSON body into ``cls`` and attach the headers and raw bytes.
 
-    Raises ``ValueError`` (which the requestors report as ``APIResponseValidationError``) for a
-    success status whose body is only an error: returning it as an empty response would lose
-    the error silently.
+    A body that is an error and nothing else (``{"error": {...}}`` with no result, what the
+    gateway answers with a 200 when it cannot translate a provider's answer) raises
+    :class:`ProviderResponseError` with the gateway's message instead of becoming an empty
+    response. ``status_code`` is the status it came with; ``secrets`` (the call's keys) are
+    masked in that error.
     """
     response = cls.model_validate_json(raw)
-    extra = response.__pydantic_extra__
-    if extra and "error" in extra and _is_error_envelope(response):
-        raise ValueError("a success status with an error body")
+    fields_set = response.model_fields_set
+    if "error" in fields_set and fields_set.isdisjoint(RESULT_KEYS):
+        _raise_error_body(response, headers, status_code, secrets)
     response._set_meta((dict(headers), raw))  # skips pydantic's slower __setattr__
     return response
 
 
-def _is_error_envelope(response: APIResponse) -> bool:
-    error = getattr(response, "error", None)
-    return isinstance(error, dict) and response.model_fields_set <= _ERROR_ENVELOPE_KEYS
+def _raise_error_body(
+    response: APIResponse, headers: Mapping[str, str], status_code: int, secrets: Tuple[str, ...]
+) -> None:
+    if not response["error"]:
+        return  # "error": null beside nothing else is an empty answer, not an error
+    body = redact_json(response.to_dict(), secrets)
+    raise ProviderResponseError(
+        redact(error_message(status_code, body), secrets),
+        status_code=status_code,
+        body=body,
+        headers=headers,
+    )
 
 
 # ---- shared parts ---------------------------------------------------------------------------
 
 
+def _json_text(value: Any) -> Any:
+    """Tool-call arguments as JSON text: some providers send an object where OpenAI sends a
+    string; it is kept, as the JSON text OpenAI would have sent."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+#: The default of a field the SDK fills in itself (``parse``'s ``parsed``): not part of the
+#: body as received, so ``to_dict()`` / ``to_json()`` leave it out and a parsed message can be
+#: sent back in ``messages`` as it is.
+PARSED: Any = Field(default=None, exclude=True)
+
+#: A string that may arrive as a JSON object (tool-call arguments).
+JsonText = Annotated[Optional[str], BeforeValidator(_json_text)]
+
+
+class PromptTokensDetails(PortkeyModel):
+    """Where a prompt's tokens came from: the cache, audio."""
+
+    cached_tokens: Optional[int] = None
+    audio_tokens: Optional[int] = None
+
+
+class CompletionTokensDetails(PortkeyModel):
+    """What an answer's tokens were spent on: reasoning, audio, predicted output."""
+
+    reasoning_tokens: Optional[int] = None
+    audio_tokens: Optional[int] = None
+    accepted_prediction_tokens: Optional[int] = None
+    rejected_prediction_tokens: Optional[int] = None
+
+
 class Usage(PortkeyModel):
-    """Token counts of a call."""
+    """Token counts of a call (``prompt_tokens_details.cached_tokens``,
+    ``completion_tokens_details.reasoning_tokens``, ...)."""
 
     prompt_tokens: Optional[int] = None
     completion_tokens: Optional[int] = None
     total_tokens: Optional[int] = None
+    prompt_tokens_details: Optional[PromptTokensDetails] = None
+    completion_tokens_details: Optional[CompletionTokensDetails] = None
 
 
 class FunctionCall(PortkeyModel):
-    """A function the model asked to call."""
+    """A function the model asked to call; ``arguments`` is JSON text.
+
+    ``parsed_arguments`` is set by ``chat.completions.parse`` for a strict tool given as a
+    pydantic model: the arguments validated into it.
+    """
 
     name: Optional[str] = None
-    arguments: Optional[str] = None
+    arguments: JsonText = None
+    parsed_arguments: Optional[Any] = PARSED
+
+
+class CustomToolCallInput(PortkeyModel):
+    """A call of a custom (free-form) tool: its name and raw input."""
+
+    name: Optional[str] = None
+    input: Optional[str] = None
 
 
 class ToolCall(PortkeyModel):
-    """A tool the model asked to call."""
+    """A tool the model asked to call: ``type`` ``function`` (``function.name``,
+    ``function.arguments``) or ``custom`` (``custom.input``)."""
 
     id: Optional[str] = None
     type: Optional[str] = None
     function: Optional[FunctionCall] = None
+    custom: Optional[CustomToolCallInput] = None
+
+
+class URLCitation(PortkeyModel):
+    """A web source the answer cites, and where in the text."""
+
+    url: Optional[str] = None
+    title: Optional[str] = None
+    start_index: Optional[int] = None
+    end_index: Optional[int] = None
+
+
+class Annotation(PortkeyModel):
+    """An annotation of a message's text (``type`` ``url_citation`` for web search)."""
+
+    type: Optional[str] = None
+    url_citation: Optional[URLCitation] = None
+
+
+class ChatCompletionAudio(PortkeyModel):
+    """Audio the model answered with (``modalities=["text", "audio"]``)."""
+
+    id: Optional[str] = None
+    data: Optional[str] = None
+    expires_at: Optional[int] = None
+    transcript: Optional[str] = None
 
 
 class ChatCompletionMessage(PortkeyModel):
-    """The assistant's message in a chat completion."""
+    """The assistant's message in a chat completion.
+
+    ``refusal`` holds the model's refusal when it declined; ``parsed`` is set by
+    ``chat.completions.parse``: the content validated into the requested ``response_format``.
+    """
 
     role: Optional[str] = None
     content: Optional[Union[str, List[Any]]] = None
+    refusal: Optional[str] = None
+    annotations: Optional[List[Annotation]] = None
+    audio: Optional[ChatCompletionAudio] = None
     tool_calls: Optional[List[ToolCall]] = None
     function_call: Optional[FunctionCall] = None
+    parsed: Optional[Any] = PARSED
+
+
+class TopLogprob(PortkeyModel):
+    """One of the most likely tokens at a position, with its log probability."""
+
+    token: Optional[str] = None
+    bytes: Optional[List[int]] = None
+    logprob: Optional[float] = None
+
+
+class TokenLogprob(TopLogprob):
+    """A chosen token's log probability and the ``top_logprobs`` alternatives."""
+
+    top_logprobs: List[TopLogprob] = []
+
+
+class ChoiceLogprobs(PortkeyModel):
+    """Log probabilities of a choice's content tokens (and of its refusal tokens)."""
+
+    content: Optional[List[TokenLogprob]] = None
+    refusal: Optional[List[TokenLogprob]] = None
 
 
 # ---- chat completions ------------------------------------------------------------------------
@@ -228,7 +364,7 @@ class ChatChoice(PortkeyModel):
     index: Optional[int] = None
     message: ChatCompletionMessage = ChatCompletionMessage()
     finish_reason: Optional[str] = None
-    logprobs: Optional[Any] = None
+    logprobs: Optional[ChoiceLogprobs] = None
 
 
 class ChatCompletion(APIResponse):
@@ -240,7 +376,39 @@ class ChatCompletion(APIResponse):
     model: Optional[str] = None
     choices: List[ChatChoice] = []
     usage: Optional[Usage] = None
+    service_tier: Optional[str] = None
     system_fingerprint: Optional[str] = None
+
+
+class ChatCompletionStoreMessage(APIResponse):
+    """A message of a stored chat completion (``chat.completions.messages.list``)."""
+
+    id: Optional[str] = None
+    role: Optional[str] = None
+    name: Optional[str] = None
+    content: Optional[Union[str, List[Any]]] = None
+    content_parts: Optional[List[Dict[str, Any]]] = None
+    refusal: Optional[str] = None
+    annotations: Optional[List[Annotation]] = None
+    audio: Optional[ChatCompletionAudio] = None
+    tool_calls: Optional[List[ToolCall]] = None
+    function_call: Optional[FunctionCall] = None
+
+
+class ChoiceDeltaFunctionCall(PortkeyModel):
+    """A piece of a function call in a stream chunk (the arguments arrive in pieces)."""
+
+    name: Optional[str] = None
+    arguments: JsonText = None
+
+
+class ChoiceDeltaToolCall(PortkeyModel):
+    """A piece of a tool call in a stream chunk; ``index`` says which call it extends."""
+
+    index: Optional[int] = None
+    id: Optional[str] = None
+    type: Optional[str] = None
+    function: Optional[ChoiceDeltaFunctionCall] = None
 
 
 class ChoiceDelta(PortkeyModel):
@@ -248,8 +416,9 @@ class ChoiceDelta(PortkeyModel):
 
     role: Optional[str] = None
     content: Optional[str] = None
-    tool_calls: Optional[List[Any]] = None
-    function_call: Optional[Any] = None
+    refusal: Optional[str] = None
+    tool_calls: Optional[List[ChoiceDeltaToolCall]] = None
+    function_call: Optional[ChoiceDeltaFunctionCall] = None
 
 
 class ChatChunkChoice(PortkeyModel):
@@ -258,7 +427,7 @@ class ChatChunkChoice(PortkeyModel):
     index: Optional[int] = None
     delta: ChoiceDelta = ChoiceDelta()
     finish_reason: Optional[str] = None
-    logprobs: Optional[Any] = None
+    logprobs: Optional[ChoiceLogprobs] = None
 
 
 class ChatCompletionChunk(APIResponse):
@@ -270,9 +439,20 @@ class ChatCompletionChunk(APIResponse):
     model: Optional[str] = None
     choices: List[ChatChunkChoice] = []
     usage: Optional[Usage] = None
+    service_tier: Optional[str] = None
+    system_fingerprint: Optional[str] = None
 
 
 # ---- text completions ------------------------------------------------------------------------
+
+
+class CompletionLogprobs(PortkeyModel):
+    """Log probabilities of a text completion's tokens (the legacy ``logprobs`` shape)."""
+
+    tokens: Optional[List[str]] = None
+    token_logprobs: Optional[List[Optional[float]]] = None
+    top_logprobs: Optional[List[Optional[Dict[str, float]]]] = None
+    text_offset: Optional[List[int]] = None
 
 
 class TextChoice(PortkeyModel):
@@ -281,7 +461,7 @@ class TextChoice(PortkeyModel):
     index: Optional[int] = None
     text: Optional[str] = None
     finish_reason: Optional[str] = None
-    logprobs: Optional[Any] = None
+    logprobs: Optional[CompletionLogprobs] = None
 
 
 class TextCompletion(APIResponse):
@@ -293,6 +473,7 @@ class TextCompletion(APIResponse):
     model: Optional[str] = None
     choices: List[TextChoice] = []
     usage: Optional[Usage] = None
+    system_fingerprint: Optional[str] = None
 
 
 class TextCompletionChunk(TextCompletion):

@@ -40,29 +40,74 @@ class Image(PortkeyModel):
     revised_prompt: Optional[str] = None
 
 
+class ImageInputTokensDetails(PortkeyModel):
+    """The image and text tokens of an image request's input."""
+
+    image_tokens: Optional[int] = None
+    text_tokens: Optional[int] = None
+
+
+class ImagesUsage(PortkeyModel):
+    """Tokens an image request used (``gpt-image-1``)."""
+
+    input_tokens: Optional[int] = None
+    output_tokens: Optional[int] = None
+    total_tokens: Optional[int] = None
+    input_tokens_details: Optional[ImageInputTokensDetails] = None
+
+
 class ImagesResponse(APIResponse):
     """The answer of ``images/generations``, ``images/edits`` and ``images/variations``."""
 
     created: Optional[int] = None
     data: List[Image] = []
-    usage: Optional[Dict[str, Any]] = None
+    usage: Optional[ImagesUsage] = None
+    background: Optional[str] = None
+    output_format: Optional[str] = None
+    quality: Optional[str] = None
+    size: Optional[str] = None
 
 
 # ---- audio -----------------------------------------------------------------------------------
+
+
+class TranscriptionWord(PortkeyModel):
+    """A word of a transcript and when it was said (seconds)."""
+
+    word: Optional[str] = None
+    start: Optional[float] = None
+    end: Optional[float] = None
+
+
+class TranscriptionSegment(PortkeyModel):
+    """A segment of a transcript, with the model's confidence measures."""
+
+    id: Optional[int] = None
+    seek: Optional[int] = None
+    start: Optional[float] = None
+    end: Optional[float] = None
+    text: Optional[str] = None
+    tokens: Optional[List[int]] = None
+    temperature: Optional[float] = None
+    avg_logprob: Optional[float] = None
+    compression_ratio: Optional[float] = None
+    no_speech_prob: Optional[float] = None
 
 
 class Transcription(APIResponse):
     """The answer of ``audio/transcriptions``.
 
     With ``response_format`` ``text``, ``srt`` or ``vtt`` the provider answers plain text; it
-    is in ``text`` all the same (``verbose_json`` adds ``language``, ``duration``, ...).
+    is in ``text`` all the same (``verbose_json`` adds ``language``, ``duration``, ``words``
+    and ``segments``).
     """
 
     text: Optional[str] = None
     language: Optional[str] = None
     duration: Optional[float] = None
-    words: Optional[List[Any]] = None
-    segments: Optional[List[Any]] = None
+    words: Optional[List[TranscriptionWord]] = None
+    segments: Optional[List[TranscriptionSegment]] = None
+    usage: Optional[Dict[str, Any]] = None
 
 
 class Translation(Transcription):
@@ -174,7 +219,9 @@ def text_response(cls: Type[TextResponseT], answer: BinaryResponse) -> TextRespo
 __all__ = [
     "FeedbackResponse",
     "Image",
+    "ImageInputTokensDetails",
     "ImagesResponse",
+    "ImagesUsage",
     "ModelDeleted",
     "Moderation",
     "ModerationCreateResponse",
@@ -185,6 +232,8 @@ __all__ = [
     "PromptRender",
     "PromptRenderData",
     "Transcription",
+    "TranscriptionSegment",
+    "TranscriptionWord",
     "Translation",
     "text_response",
 ]

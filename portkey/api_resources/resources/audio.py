@@ -7,7 +7,7 @@ from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses import BinaryResponse
 from ..responses_extra import Transcription, Translation, text_response
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 from .files import FileInput
 from .multipart import multipart_call
 
@@ -86,6 +86,7 @@ def speech_call(
         cast_to=Transcription,  # unused: the answer is bytes
         body=body_of({"model": model, "input": input, "voice": voice}, params, extra_body),
         binary=True,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

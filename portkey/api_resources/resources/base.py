@@ -43,10 +43,33 @@ def request_options(
     return RequestOptions(extra_headers=extra_headers, timeout=timeout, max_retries=max_retries)
 
 
+#: The per-call keyword whose entries go to the query string, never into the body.
+EXTRA_QUERY = "extra_query"
+
+
+def query_of(params: Mapping[str, Any]) -> Optional[Dict[str, Any]]:
+    """The call's query string from its ``extra_query`` keyword (``None`` when there is none).
+
+    Every resource method takes ``extra_query``; :func:`body_of` leaves it out of the body, so
+    a call builder passes this as its :class:`Call`'s ``params``.
+    """
+    extra_query = params.get(EXTRA_QUERY)
+    if extra_query is None:
+        return None
+    if not isinstance(extra_query, Mapping):
+        raise InvalidRequestError(
+            f"extra_query must be a dict of query parameters; got {type(extra_query).__name__}",
+            field=EXTRA_QUERY,
+        )
+    return dict(extra_query) or None
+
+
 def body_of(
     fields: Mapping[str, Any], params: Mapping[str, Any], extra_body: Optional[Mapping[str, Any]]
 ) -> Dict[str, Any]:
     """A request body: the named fields that are set, other provider params, then extra_body.
+
+    ``extra_query`` among ``params`` is not part of the body (see :func:`query_of`).
 
     ``model`` must be a string and ``stream`` a bool: a wrong type is refused here, naming the
     parameter, rather than sent for the provider to reject or misread.
@@ -63,6 +86,7 @@ def body_of(
         )
     body = {name: value for name, value in fields.items() if value is not None}
     body.update(params)
+    body.pop(EXTRA_QUERY, None)
     if extra_body:
         body.update(extra_body)
     return body
@@ -126,4 +150,12 @@ class AsyncAPIResource:
         )
 
 
-__all__ = ["AsyncAPIResource", "BinaryResponse", "Call", "SyncAPIResource", "body_of"]
+__all__ = [
+    "EXTRA_QUERY",
+    "AsyncAPIResource",
+    "BinaryResponse",
+    "Call",
+    "SyncAPIResource",
+    "body_of",
+    "query_of",
+]

@@ -1,6 +1,9 @@
 """``batches``: run many requests from a JSONL file, asynchronously."""
 
+from typing import Any, Optional, cast
+
 from ..platform_types import Batch
+from ..responses import BinaryResponse
 from .crud import (
     AsyncCancellable,
     AsyncCreatable,
@@ -22,9 +25,15 @@ BATCHES = Endpoint(
 
 
 class Batches(Creatable[Batch], Listable[Batch], Retrievable[Batch], Cancellable[Batch]):
-    """``client.batches``: ``create``, ``list``, ``retrieve``, ``cancel``."""
+    """``client.batches``: ``create``, ``list``, ``retrieve``, ``cancel``, ``output``."""
 
     endpoint = BATCHES
+
+    def output(self, batch_id: Optional[str] = None, /, **params: Any) -> BinaryResponse:
+        """The answers of a finished batch, as the JSONL bytes the gateway fetches from the
+        provider (``GET /batches/{batch_id}/output``)."""
+        call = BATCHES.action_call("GET", batch_id, "output", params, binary=True)
+        return cast(BinaryResponse, self._send(call))
 
 
 class AsyncBatches(
@@ -33,6 +42,11 @@ class AsyncBatches(
     """Async twin of :class:`Batches`."""
 
     endpoint = BATCHES
+
+    async def output(self, batch_id: Optional[str] = None, /, **params: Any) -> BinaryResponse:
+        """Async twin of :meth:`Batches.output`."""
+        call = BATCHES.action_call("GET", batch_id, "output", params, binary=True)
+        return cast(BinaryResponse, await self._send(call))
 
 
 __all__ = ["AsyncBatches", "Batches"]

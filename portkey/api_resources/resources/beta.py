@@ -4,6 +4,7 @@ from functools import cached_property
 
 from .assistants import Assistants, AsyncAssistants
 from .base import AsyncAPIResource, SyncAPIResource
+from .chat import AsyncChat, AsyncChatCompletions, Chat, ChatCompletions
 from .chatkit import AsyncChatKit, ChatKit
 from .realtime import AsyncRealtime, Realtime
 from .threads import AsyncThreads, Threads
@@ -39,6 +40,12 @@ class Beta(SyncAPIResource):
         """ChatKit sessions and threads."""
         return ChatKit(self._client)
 
+    @cached_property
+    def chat(self) -> Chat:
+        """``beta.chat.completions``: the same as ``client.chat.completions`` (``parse``,
+        ``stream``, ...), where OpenAI's SDK first put the structured-output helpers."""
+        return Chat(ChatCompletions(self._client))
+
 
 class AsyncBeta(AsyncAPIResource):
     """Async twin of :class:`Beta`, whose ``realtime`` can also ``connect``."""
@@ -67,3 +74,8 @@ class AsyncBeta(AsyncAPIResource):
     def chatkit(self) -> AsyncChatKit:
         """ChatKit sessions and threads."""
         return AsyncChatKit(self._client)
+
+    @cached_property
+    def chat(self) -> AsyncChat:
+        """``beta.chat.completions``: the same as ``client.chat.completions``."""
+        return AsyncChat(AsyncChatCompletions(self._client))

@@ -1,13 +1,39 @@
-"""``chat/completions``: chat answers, whole or streamed."""
+"""``chat/completions``: chat answers, whole or streamed; structured outputs (``parse``), the
+accumulating ``stream`` helper, and stored completions (``list``, ``retrieve``, ``update``,
+``delete``, ``messages.list``)."""
 
-from typing import Any, Iterable, List, Literal, Mapping, Optional, Union, overload
+from functools import cached_property
+from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, overload
 
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
+from ..chat_stream import (
+    AsyncChatCompletionStreamManager,
+    ChatCompletionAccumulator,
+    ChatCompletionStreamManager,
+)
 from ..config import Message
 from ..exceptions import InvalidRequestError
-from ..responses import ChatCompletion, ChatCompletionChunk
+from ..responses import ChatCompletion, ChatCompletionChunk, ChatCompletionStoreMessage
 from ..streaming import AsyncStream, Stream
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from ..structured import (
+    ToolModels,
+    is_model_type,
+    parse_chat_completion,
+    response_format_param,
+)
+from .base import Call, body_of, query_of, request_options
+from .crud import (
+    AsyncDeletable,
+    AsyncListable,
+    AsyncRetrievable,
+    AsyncUpdatable,
+    Deletable,
+    Endpoint,
+    Listable,
+    Retrievable,
+    Updatable,
+)
+from .pagination import AsyncPage, SyncPage
 
 MessageParam = Union[Message, Mapping[str, Any]]
 
@@ -52,6 +78,12 @@ def chat_call(
     max_retries: Union[int, NotGiven],
 ) -> Call:
     """The call for one chat completion."""
+    if "response_format" in params and is_model_type(params["response_format"]):
+        raise InvalidRequestError(
+            "response_format is a pydantic model: use client.chat.completions.parse(...) (or "
+            ".stream(...)), which sends it as a JSON schema and parses the answer into it",
+            field="response_format",
+        )
     fields = {"model": model, "messages": checked_messages(messages), "stream": stream or None}
     return Call(
         "POST",
@@ -60,12 +92,91 @@ def chat_call(
         body=body_of(fields, params, extra_body),
         stream=stream,
         stream_cls=ChatCompletionChunk,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 
 
-class ChatCompletions(SyncAPIResource):
-    """``client.chat.completions``."""
+#: Completions stored with ``store=True``: ``list``, ``retrieve``, ``update``, ``delete``.
+STORED_COMPLETIONS = Endpoint("/chat/completions", ChatCompletion, id_name="completion_id")
+STORED_MESSAGES = Endpoint(
+    "/chat/completions/{completion_id}/messages", ChatCompletionStoreMessage, id_name="message_id"
+)
+
+
+def structured_call(
+    *,
+    messages: Iterable[MessageParam],
+    model: Optional[str],
+    stream: bool,
+    response_format: Any,
+    tools: Any,
+    params: Mapping[str, Any],
+    extra_headers: Optional[Mapping[str, str]],
+    extra_body: Optional[Mapping[str, Any]],
+    timeout: Timeout,
+    max_retries: Union[int, NotGiven],
+) -> Tuple[Call, ToolModels]:
+    """The call of ``parse`` / ``stream``: pydantic ``response_format`` and tools turned into
+    strict JSON schemas; and the tool models, to parse the answer's tool calls with."""
+    if "stream" in params:
+        raise InvalidRequestError(
+            "parse() and stream() choose streaming themselves: leave out stream=",
+            field="stream",
+        )
+    tool_models = ToolModels(tools)
+    given = dict(params)
+    if response_format is not None:
+        given["response_format"] = response_format_param(response_format)
+    if tool_models.wire is not None:
+        given["tools"] = tool_models.wire
+    call = chat_call(
+        messages=messages,
+        model=model,
+        stream=stream,
+        params=given,
+        extra_headers=extra_headers,
+        extra_body=extra_body,
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+    return call, tool_models
+
+
+def stored_list_params(params: Mapping[str, Any]) -> Dict[str, Any]:
+    """``list`` keywords for the query: ``metadata={"k": "v"}`` is sent as ``metadata[k]=v``."""
+    given = dict(params)
+    metadata = given.pop("metadata", None)
+    if metadata is not None:
+        if not isinstance(metadata, Mapping):
+            raise InvalidRequestError(
+                f"metadata must be a dict; got {type(metadata).__name__}", field="metadata"
+            )
+        given.update({f"metadata[{key}]": value for key, value in metadata.items()})
+    return given
+
+
+class ChatCompletionMessages(Listable[ChatCompletionStoreMessage]):
+    """``client.chat.completions.messages``: ``list(completion_id)`` of a stored completion."""
+
+    endpoint = STORED_MESSAGES
+
+
+class AsyncChatCompletionMessages(AsyncListable[ChatCompletionStoreMessage]):
+    """Async twin of :class:`ChatCompletionMessages`."""
+
+    endpoint = STORED_MESSAGES
+
+
+class ChatCompletions(
+    Listable[ChatCompletion],
+    Retrievable[ChatCompletion],
+    Updatable[ChatCompletion],
+    Deletable,
+):
+    """``client.chat.completions``: ``create``, ``parse``, ``stream``; stored completions."""
+
+    endpoint = STORED_COMPLETIONS
 
     @overload
     def create(
@@ -124,9 +235,93 @@ class ChatCompletions(SyncAPIResource):
         )
         return self._send(call)  # type: ignore[no-any-return]
 
+    def parse(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: Optional[str] = None,
+        response_format: Any = None,
+        tools: Optional[Iterable[Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        **params: Any,
+    ) -> ChatCompletion:
+        """Ask for an answer shaped by ``response_format`` (a pydantic model class, sent as a
+        strict JSON schema) and return it with ``choices[i].message.parsed`` set to the model.
 
-class AsyncChatCompletions(AsyncAPIResource):
+        ``tools`` may hold pydantic models (or :func:`pydantic_function_tool` dicts): calls of
+        them get ``function.parsed_arguments``. A refusal leaves ``parsed`` ``None`` (read
+        ``message.refusal``); an answer cut off at the token limit raises
+        :class:`LengthFinishReasonError`.
+        """
+        call, tool_models = structured_call(
+            messages=messages,
+            model=model,
+            stream=False,
+            response_format=response_format,
+            tools=tools,
+            params=params,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        completion: ChatCompletion = self._send(call)
+        return parse_chat_completion(completion, response_format, tool_models)
+
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: Optional[str] = None,
+        response_format: Any = None,
+        tools: Optional[Iterable[Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        **params: Any,
+    ) -> ChatCompletionStreamManager:
+        """A streamed answer that accumulates: ``with client.chat.completions.stream(...) as
+        stream:`` iterate events, then ``stream.get_final_completion()``. Takes what
+        :meth:`parse` takes; the request is sent when the ``with`` block starts."""
+        call, tool_models = structured_call(
+            messages=messages,
+            model=model,
+            stream=True,
+            response_format=response_format,
+            tools=tools,
+            params=params,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        accumulator = ChatCompletionAccumulator(response_format, tool_models)
+        return ChatCompletionStreamManager(lambda: self._send(call), accumulator)
+
+    def list(self, parent_id: Optional[str] = None, /, **params: Any) -> SyncPage[ChatCompletion]:
+        """Stored completions (made with ``store=True``), paged: ``after``, ``limit``,
+        ``model``, ``order`` and ``metadata`` (a dict) filter them."""
+        return super().list(parent_id, **stored_list_params(params))
+
+    @cached_property
+    def messages(self) -> ChatCompletionMessages:
+        """The messages of a stored completion."""
+        return ChatCompletionMessages(self._client)
+
+
+class AsyncChatCompletions(
+    AsyncListable[ChatCompletion],
+    AsyncRetrievable[ChatCompletion],
+    AsyncUpdatable[ChatCompletion],
+    AsyncDeletable,
+):
     """``client.chat.completions`` on :class:`AsyncPortkey`."""
+
+    endpoint = STORED_COMPLETIONS
 
     @overload
     async def create(
@@ -180,6 +375,75 @@ class AsyncChatCompletions(AsyncAPIResource):
             max_retries=max_retries,
         )
         return await self._send(call)  # type: ignore[no-any-return]
+
+    async def parse(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: Optional[str] = None,
+        response_format: Any = None,
+        tools: Optional[Iterable[Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        **params: Any,
+    ) -> ChatCompletion:
+        """Async twin of :meth:`ChatCompletions.parse`."""
+        call, tool_models = structured_call(
+            messages=messages,
+            model=model,
+            stream=False,
+            response_format=response_format,
+            tools=tools,
+            params=params,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        completion: ChatCompletion = await self._send(call)
+        return parse_chat_completion(completion, response_format, tool_models)
+
+    def stream(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: Optional[str] = None,
+        response_format: Any = None,
+        tools: Optional[Iterable[Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        **params: Any,
+    ) -> AsyncChatCompletionStreamManager:
+        """Async twin of :meth:`ChatCompletions.stream`: ``async with ... as stream``."""
+        call, tool_models = structured_call(
+            messages=messages,
+            model=model,
+            stream=True,
+            response_format=response_format,
+            tools=tools,
+            params=params,
+            extra_headers=extra_headers,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        accumulator = ChatCompletionAccumulator(response_format, tool_models)
+        return AsyncChatCompletionStreamManager(lambda: self._send(call), accumulator)
+
+    async def list(
+        self, parent_id: Optional[str] = None, /, **params: Any
+    ) -> AsyncPage[ChatCompletion]:
+        """Stored completions, paged (see :meth:`ChatCompletions.list`)."""
+        return await super().list(parent_id, **stored_list_params(params))
+
+    @cached_property
+    def messages(self) -> AsyncChatCompletionMessages:
+        """The messages of a stored completion."""
+        return AsyncChatCompletionMessages(self._client)
 
 
 class Chat:

@@ -6,7 +6,7 @@ from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses import TextCompletion, TextCompletionChunk
 from ..streaming import AsyncStream, Stream
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 
 Prompt = Union[str, List[str]]
 
@@ -36,6 +36,7 @@ def completion_call(
         body=body_of(fields, params, extra_body),
         stream=stream,
         stream_cls=TextCompletionChunk,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

@@ -5,7 +5,7 @@ from typing import Any, List, Mapping, Optional, Union
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses import CreateEmbeddingResponse
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 
 EmbeddingInput = Union[str, List[str], List[int], List[List[int]]]
 
@@ -30,6 +30,7 @@ def embedding_call(
         "/embeddings",
         cast_to=CreateEmbeddingResponse,
         body=body_of({"model": model, "input": input}, params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

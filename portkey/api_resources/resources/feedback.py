@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, cast
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses_extra import FeedbackResponse
-from .base import Call, body_of, request_options
+from .base import Call, body_of, query_of, request_options
 from .crud import require_id
 from .logs import AsyncFeedbackQueries, FeedbackQueries  # list / retrieve
 
@@ -67,6 +67,7 @@ def feedback_create_call(
         "/feedback",
         cast_to=FeedbackResponse,
         body=body_of(fields, params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 
@@ -137,6 +138,7 @@ def feedback_update_call(
         path,
         cast_to=FeedbackResponse,
         body=body_of(_checked_fields(value, weight, metadata), params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

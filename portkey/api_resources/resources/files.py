@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import IO, Any, Callable, ContextManager, Dict, Optional, Tuple, Union, cast
 
+from ..constants import FILE_MAX_WAIT_SECONDS, FILE_POLL_INTERVAL_SECONDS
 from ..exceptions import APIError, APIResponseValidationError, InvalidRequestError
 from ..platform_types import FileObject, Upload, UploadPart
+from ..polling import apoll_until, file_done, poll_until, seconds_to_ms, with_id
 from ..transport import FileSpec
 from .crud import (
     CALL_OPTIONS,
@@ -214,6 +216,24 @@ class Files(Listable[FileObject], Retrievable[FileObject], Deletable, Downloadab
     #: The reference's older name of :meth:`content`.
     retrieve_content = Downloadable.content
 
+    def wait_for_processing(
+        self,
+        id: Optional[str] = None,
+        /,
+        *,
+        poll_interval: float = FILE_POLL_INTERVAL_SECONDS,
+        max_wait_seconds: float = FILE_MAX_WAIT_SECONDS,
+        **params: Any,
+    ) -> FileObject:
+        """Retrieve the file every ``poll_interval`` seconds until it is ``processed`` (or
+        ``error``); :class:`PollTimeoutError` after ``max_wait_seconds``."""
+        return poll_until(
+            lambda: self.retrieve(**with_id(params, "file_id", id)),
+            file_done,
+            seconds_to_ms(poll_interval),
+            max_wait_seconds,
+        )
+
 
 class UploadParts(SyncResource):
     """``client.uploads.parts``: ``create``."""
@@ -305,6 +325,23 @@ class AsyncFiles(
 
     #: The reference's older name of :meth:`content`.
     retrieve_content = AsyncDownloadable.content
+
+    async def wait_for_processing(
+        self,
+        id: Optional[str] = None,
+        /,
+        *,
+        poll_interval: float = FILE_POLL_INTERVAL_SECONDS,
+        max_wait_seconds: float = FILE_MAX_WAIT_SECONDS,
+        **params: Any,
+    ) -> FileObject:
+        """Async twin of :meth:`Files.wait_for_processing`."""
+        return await apoll_until(
+            lambda: self.retrieve(**with_id(params, "file_id", id)),
+            file_done,
+            seconds_to_ms(poll_interval),
+            max_wait_seconds,
+        )
 
 
 class AsyncUploadParts(AsyncResource):

@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional, Union
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses_extra import ImagesResponse
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 from .files import FileInput
 from .multipart import multipart_call
 
@@ -39,6 +39,7 @@ def generate_call(
         "/images/generations",
         cast_to=ImagesResponse,
         body=body_of(fields, params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

@@ -5,7 +5,7 @@ from typing import Any, List, Mapping, Optional, Union
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses_extra import ModerationCreateResponse
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 
 ModerationInput = Union[str, List[str], List[Mapping[str, Any]]]
 
@@ -32,6 +32,7 @@ def moderation_call(
         "/moderations",
         cast_to=ModerationCreateResponse,
         body=body_of({"input": input, "model": model}, params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

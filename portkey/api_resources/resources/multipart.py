@@ -13,7 +13,7 @@ from ..base_client import NotGiven, Timeout
 from ..exceptions import InvalidRequestError
 from ..responses import APIResponse
 from ..transport import FileSpec
-from .base import Call, body_of, request_options
+from .base import Call, body_of, query_of, request_options
 from .crud import form_value
 from .files import file_spec
 
@@ -74,5 +74,6 @@ def multipart_call(
         body=form_fields(body),
         files=specs,
         binary=binary,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )

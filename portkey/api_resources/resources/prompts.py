@@ -20,7 +20,7 @@ from ..responses import GenericResponse
 from ..responses_extra import PromptCompletion, PromptCompletionChunk, PromptRender
 from ..streaming import AsyncStream, Stream
 from ..surface_types import Prompt, PromptPartial, PromptVersion
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, query_of, request_options
 from .crud import (
     CRUD,
     AsyncCRUD,
@@ -107,6 +107,7 @@ def prompt_completion_call(
         body=_prompt_body(variables, stream, params, extra_body),
         stream=stream,
         stream_cls=PromptCompletionChunk,
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 
@@ -127,6 +128,7 @@ def prompt_render_call(
         f"/prompts/{require_id(prompt_id, 'prompt_id')}/render",
         cast_to=PromptRender,
         body=_prompt_body(variables, False, params, extra_body),
+        params=query_of(params),
         request_options=request_options(extra_headers, timeout, max_retries),
     )
 

@@ -1,9 +1,10 @@
 """``vector_stores``: stores for file search, their files and file batches."""
 
+import asyncio
 from functools import cached_property
-from typing import Any, Optional, cast
+from typing import Any, Iterable, List, Optional, cast
 
-from ..exceptions import APIResponseValidationError
+from ..exceptions import APIResponseValidationError, InvalidRequestError
 from ..platform_types import (
     FileObject,
     VectorStore,
@@ -11,6 +12,7 @@ from ..platform_types import (
     VectorStoreFileBatch,
     VectorStoreSearchResults,
 )
+from ..polling import apoll_until, id_of, poll_until, processing_done, with_id
 from .crud import (
     CRUD,
     AsyncCancellable,
@@ -31,7 +33,7 @@ from .crud import (
     Updatable,
     require_field,
 )
-from .files import FileInput, call_options, files_create_call
+from .files import AsyncFiles, FileInput, Files, call_options, files_create_call
 from .pagination import AsyncPage, SyncPage
 
 VECTOR_STORES = Endpoint("/vector_stores", VectorStore, id_name="vector_store_id")
@@ -68,6 +70,26 @@ def _search_call(store_id: Any, params: Any) -> Any:
     )
 
 
+#: The purpose files uploaded for a vector store are stored with.
+ASSISTANTS_PURPOSE = "assistants"
+
+
+def check_files(files: Any, file_ids: List[str]) -> List[Any]:
+    """The files to upload as a list; refuses a lone file or nothing at all, before sending."""
+    if isinstance(files, (str, bytes)) or not isinstance(files, Iterable):
+        raise InvalidRequestError(
+            "files must be a list of files (paths, bytes or binary file objects)", field="files"
+        )
+    checked = list(files)
+    if not checked and not file_ids:
+        raise InvalidRequestError("give at least one file (files or file_ids)", field="files")
+    return checked
+
+
+def _store_of(params: Any, vector_store_id: Any) -> Any:
+    return vector_store_id if vector_store_id is not None else params.get("vector_store_id")
+
+
 # ---- sync --------------------------------------------------------------------------------------
 
 
@@ -90,6 +112,65 @@ class VectorStoreFiles(
         stored = cast(FileObject, self._send(call))
         return self.create(*args, file_id=_stored_id(stored), **params)
 
+    def poll(
+        self,
+        file_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFile:
+        """Retrieve the file until it is no longer ``in_progress`` (``vector_store_id``
+        required)."""
+        return poll_until(
+            lambda: self.retrieve(**with_id(params, "file_id", file_id)),
+            processing_done,
+            poll_interval_ms,
+            max_wait_seconds,
+        )
+
+    def create_and_poll(
+        self,
+        file_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFile:
+        """Attach a stored file (``file_id``) to the store (``vector_store_id``) and
+        :meth:`poll` it until processed."""
+        if file_id is not None:
+            params["file_id"] = file_id
+        attached = self.create(**params)
+        return self.poll(
+            id_of(attached),
+            vector_store_id=_store_of(params, attached.vector_store_id),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
+    def upload_and_poll(
+        self,
+        *,
+        file: FileInput,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFile:
+        """:meth:`upload`, then :meth:`poll` until processed."""
+        stored = Files(self._client).create(
+            file=file, purpose=ASSISTANTS_PURPOSE, **call_options(params)
+        )
+        return self.create_and_poll(
+            id_of(stored),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **params,
+        )
+
 
 class FileBatches(
     Creatable[VectorStoreFileBatch],
@@ -104,6 +185,71 @@ class FileBatches(
     def list_files(self, id: Optional[str] = None, /, **params: Any) -> SyncPage[VectorStoreFile]:
         """The files of one batch, paged."""
         return self._page(FILE_BATCHES.item_list_call(id, "files", params), VectorStoreFile)
+
+    def poll(
+        self,
+        batch_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFileBatch:
+        """Retrieve the batch until it is no longer ``in_progress`` (``vector_store_id``
+        required)."""
+        return poll_until(
+            lambda: self.retrieve(**with_id(params, "batch_id", batch_id)),
+            processing_done,
+            poll_interval_ms,
+            max_wait_seconds,
+        )
+
+    def create_and_poll(
+        self,
+        vector_store_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFileBatch:
+        """Attach ``file_ids`` to the store as one batch and :meth:`poll` it."""
+        batch = self.create(**with_id(params, "vector_store_id", vector_store_id))
+        return self.poll(
+            id_of(batch),
+            vector_store_id=batch.vector_store_id or _store_of(params, vector_store_id),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
+    def upload_and_poll(
+        self,
+        vector_store_id: Optional[str] = None,
+        /,
+        *,
+        files: Iterable[FileInput],
+        file_ids: Iterable[str] = (),
+        max_concurrency: int = 5,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFileBatch:
+        """Upload ``files`` (purpose ``assistants``), attach them and ``file_ids`` to the
+        store as one batch, and :meth:`poll` it. (Sync uploads go one after another;
+        ``max_concurrency`` bounds the async twin.)"""
+        uploads = Files(self._client)
+        options = call_options(params)
+        ids: List[str] = list(file_ids)
+        for file in check_files(files, ids):
+            ids.append(id_of(uploads.create(file=file, purpose=ASSISTANTS_PURPOSE, **options)))
+        return self.create_and_poll(
+            vector_store_id,
+            file_ids=ids,
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **params,
+        )
 
 
 class VectorStores(CRUD[VectorStore]):
@@ -147,6 +293,63 @@ class AsyncVectorStoreFiles(
         stored = cast(FileObject, await self._send(call))
         return await self.create(*args, file_id=_stored_id(stored), **params)
 
+    async def poll(
+        self,
+        file_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFile:
+        """Async twin of :meth:`VectorStoreFiles.poll`."""
+        return await apoll_until(
+            lambda: self.retrieve(**with_id(params, "file_id", file_id)),
+            processing_done,
+            poll_interval_ms,
+            max_wait_seconds,
+        )
+
+    async def create_and_poll(
+        self,
+        file_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFile:
+        """Async twin of :meth:`VectorStoreFiles.create_and_poll`."""
+        if file_id is not None:
+            params["file_id"] = file_id
+        attached = await self.create(**params)
+        return await self.poll(
+            id_of(attached),
+            vector_store_id=_store_of(params, attached.vector_store_id),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
+    async def upload_and_poll(
+        self,
+        *,
+        file: FileInput,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFile:
+        """Async twin of :meth:`VectorStoreFiles.upload_and_poll`."""
+        stored = await AsyncFiles(self._client).create(
+            file=file, purpose=ASSISTANTS_PURPOSE, **call_options(params)
+        )
+        return await self.create_and_poll(
+            id_of(stored),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **params,
+        )
+
 
 class AsyncFileBatches(
     AsyncCreatable[VectorStoreFileBatch],
@@ -163,6 +366,80 @@ class AsyncFileBatches(
         """The files of one batch, paged."""
         call = FILE_BATCHES.item_list_call(id, "files", params)
         return await self._page(call, VectorStoreFile)
+
+    async def poll(
+        self,
+        batch_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFileBatch:
+        """Async twin of :meth:`FileBatches.poll`."""
+        return await apoll_until(
+            lambda: self.retrieve(**with_id(params, "batch_id", batch_id)),
+            processing_done,
+            poll_interval_ms,
+            max_wait_seconds,
+        )
+
+    async def create_and_poll(
+        self,
+        vector_store_id: Optional[str] = None,
+        /,
+        *,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFileBatch:
+        """Async twin of :meth:`FileBatches.create_and_poll`."""
+        batch = await self.create(**with_id(params, "vector_store_id", vector_store_id))
+        return await self.poll(
+            id_of(batch),
+            vector_store_id=batch.vector_store_id or _store_of(params, vector_store_id),
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **call_options(params),
+        )
+
+    async def upload_and_poll(
+        self,
+        vector_store_id: Optional[str] = None,
+        /,
+        *,
+        files: Iterable[FileInput],
+        file_ids: Iterable[str] = (),
+        max_concurrency: int = 5,
+        poll_interval_ms: Optional[float] = None,
+        max_wait_seconds: Optional[float] = None,
+        **params: Any,
+    ) -> VectorStoreFileBatch:
+        """Async twin of :meth:`FileBatches.upload_and_poll`: at most ``max_concurrency``
+        uploads at a time."""
+        uploads = AsyncFiles(self._client)
+        options = call_options(params)
+        ids: List[str] = list(file_ids)
+        to_upload = check_files(files, ids)
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise InvalidRequestError(
+                "max_concurrency must be a positive integer", field="max_concurrency"
+            )
+        limit = asyncio.Semaphore(max_concurrency)
+
+        async def upload(file: FileInput) -> str:
+            async with limit:
+                stored = await uploads.create(file=file, purpose=ASSISTANTS_PURPOSE, **options)
+                return id_of(stored)
+
+        ids.extend(await asyncio.gather(*(upload(file) for file in to_upload)))
+        return await self.create_and_poll(
+            vector_store_id,
+            file_ids=ids,
+            poll_interval_ms=poll_interval_ms,
+            max_wait_seconds=max_wait_seconds,
+            **params,
+        )
 
 
 class AsyncVectorStores(AsyncCRUD[VectorStore]):
