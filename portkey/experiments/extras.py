@@ -2,6 +2,7 @@
 
 import importlib
 from types import ModuleType
+from typing import Optional
 
 __all__ = ["MissingExtraError", "optional_module", "require"]
 
@@ -21,7 +22,7 @@ def require(module: str, extra: str, purpose: str) -> ModuleType:
         ) from exc
 
 
-def optional_module(module: str) -> "ModuleType | None":
+def optional_module(module: str) -> Optional[ModuleType]:
     """``module`` when it can be imported, else None (for features with a plain fallback)."""
     try:
         return importlib.import_module(module)

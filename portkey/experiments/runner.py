@@ -27,8 +27,8 @@ from typing import (
     Sequence,
     Set,
     TextIO,
-    Tuple,
     Union,
+    cast,
 )
 
 from ..api_resources.client import Portkey
@@ -39,6 +39,7 @@ from .dataset import DatasetItem, load_dataset
 from .progress import progress_bar
 from .records import CallRecord, ResultsFile
 from .result import ExperimentResult
+from .threads import RunThreads
 from .worker import Job, run_job
 
 __all__ = ["run_experiment"]
@@ -98,6 +99,7 @@ def run_experiment(
     items = load_dataset(dataset)
     settings = _client_settings(config, base_url, client_params)
     Portkey(**settings).close()  # rejects misspelt or invalid client parameters now
+    external = _as_executor(executor) if executor is not None else None
     plan = _plan(items, config, settings, assignment, seed, stream, params)
     experiment = {
         "fingerprint": _fingerprint(config, settings, assignment, seed, stream, params),
@@ -132,7 +134,7 @@ def run_experiment(
                 bar.update(1)
 
         try:
-            _execute(pending, executor, concurrency, keep)
+            _execute(pending, external, concurrency, keep)
         finally:
             if bar is not None:
                 bar.close()
@@ -223,18 +225,15 @@ def _digest(described: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _as_executor(executor: Any, concurrency: int) -> Tuple[cf.Executor, bool]:
-    """The executor to submit to, and whether this run owns it (and must shut it down)."""
-    if executor is None:
-        pool = cf.ThreadPoolExecutor(concurrency, thread_name_prefix="portkey-experiment")
-        return pool, True
+def _as_executor(executor: Any) -> cf.Executor:
+    """A ``concurrent.futures.Executor`` for ``executor`` (an Executor or a Dask Client)."""
     if isinstance(executor, cf.Executor):
-        return executor, False
+        return executor
     get_executor = getattr(executor, "get_executor", None)
     if callable(get_executor) and hasattr(executor, "gather"):
         # A Dask distributed.Client. pure=False: two calls with equal arguments are still two
         # calls (Dask would otherwise run one and share its result).
-        return get_executor(pure=False), False
+        return cast(cf.Executor, get_executor(pure=False))
     raise InvalidRequestError(
         "executor must be a concurrent.futures.Executor or a Dask distributed.Client; got "
         f"{type(executor).__name__}",
@@ -243,18 +242,36 @@ def _as_executor(executor: Any, concurrency: int) -> Tuple[cf.Executor, bool]:
 
 
 def _execute(
-    jobs: List[Job], executor: Any, concurrency: int, on_record: Callable[[CallRecord], None]
+    jobs: List[Job],
+    executor: Optional[cf.Executor],
+    concurrency: int,
+    on_record: Callable[[CallRecord], None],
 ) -> None:
     """Run ``jobs`` with at most ``concurrency`` in flight; ``on_record`` gets each record as
     its call finishes."""
     if not jobs:
         return
-    pool, owned = _as_executor(executor, concurrency)
+    # Own threads share one client per settings; other executors (processes, Dask workers)
+    # build theirs in the worker (see worker.py).
+    clients: Dict[str, Portkey] = {}
+    if executor is None:
+        for job in jobs:
+            if job.client_key not in clients:
+                clients[job.client_key] = Portkey(**job.client_params)
+        pool: cf.Executor = RunThreads(min(concurrency, len(jobs)), clients.values())
+    else:
+        pool = executor
+
+    def submit(job: Job) -> "cf.Future[Dict[str, Any]]":
+        if clients:
+            return pool.submit(run_job, job, clients[job.client_key])
+        return pool.submit(run_job, job)
+
     queue = iter(jobs)
     in_flight: Set[cf.Future[Dict[str, Any]]] = set()
     try:
         for job in queue:
-            in_flight.add(pool.submit(run_job, job))
+            in_flight.add(submit(job))
             if len(in_flight) >= concurrency:
                 break
         while in_flight:
@@ -262,7 +279,7 @@ def _execute(
             for future in finished:
                 next_job = next(queue, None)
                 if next_job is not None:
-                    in_flight.add(pool.submit(run_job, next_job))
+                    in_flight.add(submit(next_job))
                 on_record(CallRecord.from_dict(future.result()))
     except BaseException:
         # Interrupted (Ctrl-C, a worker or file error): start nothing more, and keep the
@@ -273,5 +290,5 @@ def _execute(
                 on_record(CallRecord.from_dict(future.result()))
         raise
     finally:
-        if owned:
+        if executor is None:
             pool.shutdown(wait=True)

@@ -57,13 +57,15 @@ def worker_client(key: str, params: Mapping[str, Any]) -> Portkey:
     return client
 
 
-def run_job(job: Job) -> Dict[str, Any]:
-    """Send ``job`` and return its :class:`CallRecord` as a dict (cheap to send back).
+def run_job(job: Job, client: Optional[Portkey] = None) -> Dict[str, Any]:
+    """Send ``job`` with ``client`` (default: this process's client for the job's settings)
+    and return its :class:`CallRecord` as a dict (cheap to send back).
 
     A failed call is a record too (``ok`` False, with the error's class, message, HTTP status
     and, when the gateway said, the target that failed): it counts in the comparison.
     """
-    client = worker_client(job.client_key, job.client_params)
+    if client is None:
+        client = worker_client(job.client_key, job.client_params)
     started = time.perf_counter()
     measured: Dict[str, Any] = {}
     try:
