@@ -16,7 +16,7 @@ from ..api_resources.exceptions import APIStatusError
 from ..api_resources.responses import GatewayInfo
 from .records import CallRecord
 
-__all__ = ["Job", "run_job"]
+__all__ = ["Job", "clients_in_this_process", "run_job", "worker_client"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,12 @@ def worker_client(key: str, params: Mapping[str, Any]) -> Portkey:
                 client = Portkey(**params)
                 _clients[slot] = client
     return client
+
+
+def clients_in_this_process() -> int:
+    """How many clients this process has built for jobs (a diagnostic for executors)."""
+    pid = os.getpid()
+    return sum(1 for owner, _ in _clients if owner == pid)
 
 
 def run_job(job: Job, client: Optional[Portkey] = None) -> Dict[str, Any]:
