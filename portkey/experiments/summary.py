@@ -188,7 +188,9 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def _not_enough(metric: str, a: TargetSummary, b: TargetSummary, n_a: int, n_b: int) -> Finding:
+def _not_enough(
+    metric: str, a: TargetSummary, b: TargetSummary, n_a: int, n_b: int, unit: str = "calls"
+) -> Finding:
     return Finding(
         metric,
         b.label,
@@ -196,7 +198,7 @@ def _not_enough(metric: str, a: TargetSummary, b: TargetSummary, n_a: int, n_b: 
         "not enough data",
         None,
         f"{metric}: not enough data to compare {b.label} with {a.label} (need at least "
-        f"{MIN_CALLS} per target; have {n_a} and {n_b}).",
+        f"{MIN_CALLS} {unit} per target; have {n_b} and {n_a}).",
     )
 
 
@@ -210,7 +212,8 @@ def _rate_finding(
 ) -> Finding:
     hits_a, n_a, hits_b, n_b = counts
     if min(n_a, n_b) < MIN_CALLS:
-        return _not_enough(metric, a, b, n_a, n_b)
+        unit = "calls" if metric == "Success rate" else "scored calls"
+        return _not_enough(metric, a, b, n_a, n_b, unit)
     rate_a, rate_b = hits_a / n_a, hits_b / n_b
     numbers = f"{100 * rate_b:.1f} % vs {100 * rate_a:.1f} %"
     test = two_proportion_test(hits_a, n_a, hits_b, n_b)
@@ -267,7 +270,7 @@ def _decide(
 def _latency_finding(a: TargetSummary, b: TargetSummary, alpha: float) -> Finding:
     metric = "Latency"
     if min(len(a.latencies), len(b.latencies)) < MIN_CALLS:
-        return _not_enough(metric, a, b, len(a.latencies), len(b.latencies))
+        return _not_enough(metric, a, b, len(a.latencies), len(b.latencies), "successful calls")
     result = mann_whitney_u(a.latencies, b.latencies)
     median_a, median_b = quantile(a.latencies, 0.5), quantile(b.latencies, 0.5)
     numbers = f"median {median_b:.3f} s vs {median_a:.3f} s"
@@ -293,7 +296,7 @@ def _score_finding(a: TargetSummary, b: TargetSummary, alpha: float) -> Finding:
         counts = (int(sum(a.scores)), len(a.scores), int(sum(b.scores)), len(b.scores))
         return _rate_finding(metric, a, b, counts, alpha, ("scores higher", "scores lower", True))
     if min(len(a.scores), len(b.scores)) < MIN_CALLS:
-        return _not_enough(metric, a, b, len(a.scores), len(b.scores))
+        return _not_enough(metric, a, b, len(a.scores), len(b.scores), "scored calls")
     result = mann_whitney_u(a.scores, b.scores)
     numbers = f"mean {sum(b.scores) / len(b.scores):.3f} vs {sum(a.scores) / len(a.scores):.3f}"
     if result is None:
