@@ -21,7 +21,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Deque, Dict, List, Optional, Tuple, Type, Union
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple, Type, Union
 
 from aiohttp import web
 
@@ -91,7 +91,16 @@ class HtmlError:
     code: int
 
 
-Action = Union[Ok, Status, Slow, Reset, CutStream, MalformedJson, EmptyBody, HtmlError]
+@dataclass(frozen=True)
+class Answer:
+    """Answer normally (after waiting ``seconds``) with ``text`` as the content; ``text`` may
+    be a function of the request's JSON body, to answer what was asked."""
+
+    text: Union[str, Callable[[Any], str]]
+    seconds: float = 0.0
+
+
+Action = Union[Ok, Status, Slow, Reset, CutStream, MalformedJson, EmptyBody, HtmlError, Answer]
 
 MALFORMED_JSON_BODY = b'{"id": "chatcmpl-broken", "choices": [{"message": '
 
@@ -111,6 +120,11 @@ def status(
 def slow(seconds: float) -> Slow:
     """Wait ``seconds`` and then answer normally."""
     return Slow(seconds)
+
+
+def answer(text: Union[str, Callable[[Any], str]], seconds: float = 0.0) -> Answer:
+    """Answer with ``text`` (or ``text(request_json)``) as the content, after ``seconds``."""
+    return Answer(text, seconds)
 
 
 def reset() -> Reset:
@@ -342,7 +356,7 @@ class ProviderStub:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         record, action, serial = self._take(request, await request.read())
-        if isinstance(action, Slow):
+        if isinstance(action, (Slow, Answer)):
             await asyncio.sleep(action.seconds)
         elif isinstance(action, Status):
             body = action.json_body
@@ -367,7 +381,10 @@ class ProviderStub:
             return web.Response(status=action.code, text=page, content_type="text/html")
 
         cut_after = action.after_chunks if isinstance(action, CutStream) else None
-        return await self._answer(request, record, serial, cut_after)
+        text = answer_text(record.target)
+        if isinstance(action, Answer):
+            text = action.text if isinstance(action.text, str) else action.text(record.json)
+        return await self._answer(request, record, serial, cut_after, text)
 
     async def _answer(
         self,
@@ -375,10 +392,10 @@ class ProviderStub:
         record: RecordedRequest,
         serial: int,
         cut_after: Optional[int],
+        text: str,
     ) -> web.StreamResponse:
         body = record.json if isinstance(record.json, dict) else {}
         model = body.get("model", "stub-model")
-        text = answer_text(record.target)
         endpoint = record.endpoint
         if request.method == "POST" and endpoint in ("/chat/completions", "/completions"):
             chat = endpoint == "/chat/completions"

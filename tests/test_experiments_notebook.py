@@ -10,7 +10,7 @@ from typing import Any, List
 
 import nbformat
 from nbclient import NotebookClient
-from provider_stub import ProviderStub, slow, status
+from provider_stub import Action, ProviderStub, answer, status
 
 from portkey.experiments import read_results
 
@@ -20,6 +20,29 @@ NOTEBOOK = REPO_ROOT / "examples" / "ab_experiment.ipynb"
 
 def outputs_of(notebook: Any) -> List[Any]:
     return [output for cell in notebook.cells for output in cell.get("outputs", [])]
+
+
+def solve(body: Any) -> str:
+    """The right answer to the notebook's "What is A + B? ..." question."""
+    question = body["messages"][-1]["content"]
+    left, right = question.removeprefix("What is ").split("?")[0].split(" + ")
+    return str(int(left) + int(right))
+
+
+def wrong(body: Any) -> str:
+    return str(int(solve(body)) + 1)
+
+
+def scripted_targets(stub: ProviderStub) -> None:
+    """A answers right at once; B is slower, fails 1 call in 10 and answers wrong 1 in 4."""
+    stub.script("a", *[answer(solve, 0.005 * (n % 5)) for n in range(200)])
+    actions_b: List[Action] = []
+    for n in range(200):
+        if n % 10 == 3:
+            actions_b.append(status(500))
+        else:
+            actions_b.append(answer(wrong if n % 4 == 1 else solve, 0.04 + 0.01 * (n % 5)))
+    stub.script("b", *actions_b)
 
 
 def text_of(outputs: List[Any]) -> str:
@@ -36,8 +59,7 @@ def text_of(outputs: List[Any]) -> str:
 def test_ab_experiment_notebook_runs_and_shows_table_verdict_and_plots(
     gateway_url: str, stub: ProviderStub, tmp_path: Path, monkeypatch: Any
 ) -> None:
-    # B answers slower and fails now and then; A answers at once.
-    stub.script("b", *[status(500) if n % 10 == 3 else slow(0.04) for n in range(200)])
+    scripted_targets(stub)
     results = tmp_path / "ab.jsonl"
     figure = tmp_path / "ab.png"
     monkeypatch.setenv("PORTKEY_BASE_URL", gateway_url)
@@ -66,6 +88,7 @@ def test_ab_experiment_notebook_runs_and_shows_table_verdict_and_plots(
     assert "<th>p95 latency s</th>" in shown and "<th>score</th>" in shown
     assert "Latency: temperature 1.2 is slower than temperature 0" in shown
     assert "Success rate: temperature 1.2 succeeds less often than temperature 0" in shown
+    assert "Score: temperature 1.2 scores lower than temperature 0" in shown
     assert any("image/png" in output.get("data", {}) for output in outputs)
     assert figure.stat().st_size > 10_000
     assert "120 results; the same as before: True" in shown

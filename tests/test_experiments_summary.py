@@ -163,7 +163,7 @@ def test_bad_summary_options_are_refused() -> None:
         summarize(records, score="fuzzy")
     with pytest.raises(InvalidRequestError, match="prices has 'target 7', which names no target"):
         summarize(records, prices={"target 7": Price(1, 1)})
-    with pytest.raises(InvalidRequestError, match="Price.output must be a number >= 0"):
+    with pytest.raises(InvalidRequestError, match=r"Price\.output must be a number >= 0"):
         Price(1.0, -2.0)
     with pytest.raises(InvalidRequestError, match="alpha must be between 0 and 1"):
         summarize(records, alpha=5)
@@ -208,7 +208,7 @@ def test_plots_draw_each_picture(tmp_path: Any) -> None:
     rates_ax = plot_rates(summary)
     assert len(rates_ax.patches) == 4  # success and score bars for two targets
     cost_ax = plot_cost_quality(summary)
-    assert cost_ax.get_xlabel() == "cost per call"
+    assert cost_ax.get_xlabel() == "cost per 1,000 calls"
     figure = result.plot(score="exact")
     figure.savefig(tmp_path / "summary.png")
     assert (tmp_path / "summary.png").stat().st_size > 10_000

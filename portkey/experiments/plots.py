@@ -72,10 +72,11 @@ def plot_rates(summary: Summary, ax: Any = None) -> Any:
         ax.bar([x + shift for x in xs], values, width, yerr=[lows, highs], capsize=4, label=name)
     ax.set_xticks(xs)
     ax.set_xticklabels([t.label for t in targets])
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.2)
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_ylabel("rate (95 % interval)")
     ax.set_title("Success" + (" and score" if scored else "") + " per target")
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", ncol=len(metrics), frameon=False)
     return ax
 
 
@@ -86,15 +87,24 @@ def plot_cost_quality(summary: Summary, ax: Any = None) -> Any:
     targets = _known(summary)
     priced = any(t.cost_per_call is not None for t in targets)
     scored = any(t.score for t in targets)
-    for t in targets:
-        x = t.cost_per_call if priced else t.tokens_per_call
+    xs = []
+    for slot, t in enumerate(targets):
+        cost = t.cost_per_call * 1000 if t.cost_per_call is not None else None
+        x = cost if priced else t.tokens_per_call
         quality = t.score if scored else t.success_rate
         if x is None or quality is None or math.isnan(quality.value):
             continue
+        xs.append(x)
         low, high = _error(quality)
         ax.errorbar([x], [quality.value], yerr=[[low], [high]], fmt="o", capsize=4, label=t.label)
-        ax.annotate(t.label, (x, quality.value), textcoords="offset points", xytext=(6, 6))
-    ax.set_xlabel("cost per call" if priced else "tokens per call")
+        # Alternate label sides so targets at the same point stay readable.
+        offset = (10, 2) if slot % 2 == 0 else (10, -12)
+        ax.annotate(t.label, (x, quality.value), textcoords="offset points", xytext=offset)
+    if xs and math.isclose(max(xs), min(xs), rel_tol=1e-6):
+        # One cost for all: centre it rather than zoom into rounding noise.
+        ax.set_xlim(xs[0] * 0.5 if xs[0] else -1, xs[0] * 1.5 if xs[0] else 1)
+    ax.set_ylim(-0.05, 1.15)
+    ax.set_xlabel("cost per 1,000 calls" if priced else "tokens per call")
     ax.set_ylabel(("score" if scored else "success rate") + " (95 % interval)")
     ax.set_title("Cost vs quality")
     return ax

@@ -383,7 +383,7 @@ class Summary:
             row += [_seconds(t.ttft_p50)] * streamed
             row.append(f"{t.tokens_per_call:.1f}" if t.tokens_per_call is not None else "-")
             if priced:
-                row.append(f"{t.cost_per_call:.6f}" if t.cost_per_call is not None else "-")
+                row.append(f"{t.cost_per_call:.3g}" if t.cost_per_call is not None else "-")
             if scored:
                 row.append(_percent(t.score) if t.score else "-")
             rows.append(row)
