@@ -119,6 +119,29 @@ def test_mann_whitney_normal_approximation_is_close_to_the_exact_test_with_ties(
     assert test.p_value == pytest.approx(exact_two_sided_p(a, b), abs=0.03)
 
 
+def test_mann_whitney_tie_corrected_variance_is_the_exact_permutation_variance() -> None:
+    # Under the null every split of the pooled values is equally likely; the variance of U over
+    # all splits is exactly what the tie-corrected formula gives.
+    a = [1.0, 2.0, 2.0, 3.0, 5.0, 5.0]
+    b = [2.0, 3.0, 3.0, 4.0, 5.0, 6.0, 6.0]
+    pooled = [*a, *b]
+    us = []
+    for chosen in itertools.combinations(range(len(pooled)), len(a)):
+        rest = [pooled[i] for i in range(len(pooled)) if i not in chosen]
+        us.append(u_by_pairs([pooled[i] for i in chosen], rest))
+    mean = sum(us) / len(us)
+    exact_sd = math.sqrt(sum((u - mean) ** 2 for u in us) / len(us))
+
+    outcome = mann_whitney_u(a, b, continuity=False)
+
+    assert outcome is not None
+    u, test = outcome
+    assert mean == len(a) * len(b) / 2
+    assert abs(u - mean) / abs(test.statistic) == pytest.approx(exact_sd, rel=1e-12)
+    untied_sd = math.sqrt(len(a) * len(b) * (len(pooled) + 1) / 12)
+    assert exact_sd < untied_sd * 0.99  # the ties matter here
+
+
 def test_tests_are_undefined_without_variation_or_data() -> None:
     assert two_proportion_test(10, 10, 20, 20) is None
     assert two_proportion_test(0, 10, 0, 20) is None

@@ -3,6 +3,7 @@ streaming, failures, seeded assignment, the results file, resume after a kill, b
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import io
 import json
 import os
@@ -390,3 +391,84 @@ def test_records_round_trip_through_json() -> None:
         expected=["a", "b"],
     )
     assert CallRecord.from_dict(json.loads(json.dumps(record.to_dict()))) == record
+
+
+def test_gateway_assignment_follows_the_weights_within_a_statistical_bound(
+    gateway_url: str, stub: ProviderStub
+) -> None:
+    # The gateway draws targets with its own unseeded random numbers: counts vary from run to
+    # run, so check the split against the weights with a 4-sigma binomial bound.
+    calls = 300
+    result = run(gateway_url, [f"q{n}" for n in range(calls)], ab_config(stub, (0.7, 0.3)))
+
+    share = result.counts().get("target 0", 0) / calls
+    assert abs(share - 0.7) < 4 * (0.7 * 0.3 / calls) ** 0.5
+    assert served_by_stub(stub)["a"] == result.counts().get("target 0", 0)
+
+
+class FailingExecutor(cf.ThreadPoolExecutor):
+    """A thread pool whose submit fails after ``allowed`` calls (an error injected mid-run)."""
+
+    def __init__(self, allowed: int) -> None:
+        super().__init__(max_workers=4)
+        self.allowed = allowed
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if self.allowed == 0:
+            raise RuntimeError("injected failure")
+        self.allowed -= 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_an_error_mid_run_keeps_the_calls_in_flight_and_a_rerun_completes(
+    gateway_url: str, stub: ProviderStub, tmp_path: Path
+) -> None:
+    stub.script("a", *[slow(0.05)] * 100)
+    path = tmp_path / "ab.jsonl"
+    prompts = [f"p{n}" for n in range(30)]
+
+    with FailingExecutor(allowed=9) as pool, pytest.raises(RuntimeError, match="injected"):
+        run(
+            gateway_url,
+            prompts,
+            ab_config(stub),
+            results_path=str(path),
+            executor=pool,
+            concurrency=4,
+        )
+
+    _, kept = read_results(path)
+    assert [r for r in kept if r.output != f"hello from {'ab'[r.target or 0]}"] == []
+    assert len(kept) == len(stub.requests()) == 9  # every call that started was recorded
+    result = run(gateway_url, prompts, ab_config(stub), results_path=str(path))
+    _, records = read_results(path)
+    assert len(records) == 30 and len(stub.requests()) == 30
+    assert Counter(r.id for r in records) == Counter(r.id for r in result.records)
+
+
+def test_text_progress_bar_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portkey.experiments.progress import progress_bar
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # what an absent package looks like
+    stream = io.StringIO()
+    bar = progress_bar(10, 4, stream)
+    bar.update(2)
+    bar.close()
+    assert stream.getvalue().endswith("] 6/10\n") and "4/10" in stream.getvalue()
+
+
+def test_table_without_pandas_is_a_list_of_dicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    record = CallRecord(
+        id="x",
+        index=0,
+        prompt="p",
+        target=1,
+        assigned_target=None,
+        ok=True,
+        status=200,
+        latency=0.5,
+    )
+    rows = ExperimentResult([record], labels=["a", "b"]).table()
+    assert isinstance(rows, list) and rows[0]["label"] == "b" and rows[0]["latency"] == 0.5
+    assert isinstance(ExperimentResult([record]).summary().table(), list)

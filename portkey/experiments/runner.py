@@ -127,9 +127,11 @@ def run_experiment(
         )
 
         def keep(record: CallRecord) -> None:
-            done[record.id] = record
+            if record.id in done:
+                return  # handed over twice when an interruption hit mid-way: written once
             if store is not None:
                 store.append(record)
+            done[record.id] = record
             if bar is not None:
                 bar.update(1)
 
@@ -269,25 +271,32 @@ def _execute(
 
     queue = iter(jobs)
     in_flight: Set[cf.Future[Dict[str, Any]]] = set()
+    unrecorded: Set[cf.Future[Dict[str, Any]]] = set()  # finished, not yet handed over
     try:
         for job in queue:
             in_flight.add(submit(job))
             if len(in_flight) >= concurrency:
                 break
         while in_flight:
-            finished, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-            for future in finished:
+            unrecorded, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            for future in list(unrecorded):
+                # Record before submitting more: a failing submit must not lose this result.
+                on_record(CallRecord.from_dict(future.result()))
+                unrecorded.discard(future)
                 next_job = next(queue, None)
                 if next_job is not None:
                     in_flight.add(submit(next_job))
-                on_record(CallRecord.from_dict(future.result()))
     except BaseException:
         # Interrupted (Ctrl-C, a worker or file error): start nothing more, and keep the
-        # calls already running -- they are finished work.
-        started = {future for future in in_flight if not future.cancel()}
-        for future in cf.wait(started).done:
-            if not future.cancelled() and future.exception() is None:
+        # calls already finished or running -- they are finished work.
+        running = {future for future in in_flight if not future.cancel()}
+        for future in unrecorded | cf.wait(running).done:
+            if future.cancelled() or future.exception() is not None:
+                continue
+            try:
                 on_record(CallRecord.from_dict(future.result()))
+            except Exception:
+                break  # recording itself fails (e.g. the disk is full): the first error wins
         raise
     finally:
         if executor is None:
