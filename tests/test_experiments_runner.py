@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Dict
 
 import pytest
-from provider_stub import ProviderStub, slow, status
+from provider_stub import ProviderStub, cut_stream, slow, status
 
 from portkey import Config, LLMOptions
 from portkey.api_resources.exceptions import InvalidRequestError
@@ -472,3 +472,30 @@ def test_table_without_pandas_is_a_list_of_dicts(monkeypatch: pytest.MonkeyPatch
     rows = ExperimentResult([record], labels=["a", "b"]).table()
     assert isinstance(rows, list) and rows[0]["label"] == "b" and rows[0]["latency"] == 0.5
     assert isinstance(ExperimentResult([record]).summary().table(), list)
+
+
+def test_a_stream_cut_mid_answer_is_a_failure_of_the_target_that_served_it(
+    gateway_url: str, stub: ProviderStub
+) -> None:
+    stub.script("a", cut_stream(2))
+    config = {"strategy": {"mode": "single"}, "targets": [target(stub, "a")]}
+
+    cut, whole = run(gateway_url, ["first", "second"], config, stream=True, concurrency=1).records
+
+    assert (cut.ok, cut.target, cut.status) == (False, 0, None)
+    assert cut.error_type == "StreamInterruptedError"
+    assert cut.ttft is not None  # two chunks arrived before the cut
+    assert whole.ok and whole.output == "hello from a"
+
+
+def test_import_portkey_does_not_load_the_experiments_package() -> None:
+    code = (
+        "import sys, portkey; from portkey import Portkey; "
+        "loaded = [m for m in sys.modules if m.startswith('portkey.experiments') "
+        "or m in ('pandas', 'matplotlib', 'tqdm', 'distributed')]; print(loaded)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "[]"
