@@ -357,6 +357,7 @@ def test_bad_datasets_are_refused_before_anything_is_sent(
         ({"executor": "threads"}, "executor must be a concurrent.futures.Executor"),
         ({"client_params": {"max_retry": 1}}, "did you mean 'max_retries'"),
         ({"client_params": {"config": {}}}, "give the config as run_experiment"),
+        ({"labels": ["same", "same"]}, "labels must be distinct non-empty strings"),
     ],
 )
 def test_bad_options_are_refused_before_anything_is_sent(

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from .extras import optional_module
 from .records import CallRecord, read_results
 from .scoring import Scorer
-from .summary import PriceLike, Summary, summarize
+from .summary import PriceLike, Summary, summarize, target_label
 
 __all__ = ["ExperimentResult", "load_results"]
 
@@ -40,11 +40,7 @@ class ExperimentResult:
 
     def label(self, target: Optional[int]) -> str:
         """The name of target ``target`` (``unknown`` for None)."""
-        if target is None:
-            return "unknown"
-        if self.labels is not None and target < len(self.labels):
-            return self.labels[target]
-        return f"target {target}"
+        return target_label(target, self.labels)
 
     def to_records(self) -> List[Dict[str, Any]]:
         """One dict per call (the :class:`CallRecord` fields plus ``label``)."""

@@ -96,13 +96,22 @@ def run_experiment(
         raise InvalidRequestError(
             f"assignment must be one of {ASSIGNMENTS}; got {assignment!r}", field="assignment"
         )
+    if labels is not None and (
+        isinstance(labels, str)
+        or not all(isinstance(label, str) and label for label in labels)
+        or len(set(labels)) != len(labels)
+    ):
+        raise InvalidRequestError(
+            f"labels must be distinct non-empty strings, one per target; got {labels!r}",
+            field="labels",
+        )
     items = load_dataset(dataset)
     settings = _client_settings(config, base_url, client_params)
     Portkey(**settings).close()  # rejects misspelt or invalid client parameters now
     external = _as_executor(executor) if executor is not None else None
     plan = _plan(items, config, settings, assignment, seed, stream, params)
     experiment = {
-        "fingerprint": _fingerprint(config, settings, assignment, seed, stream, params),
+        "fingerprint": _fingerprint(config, assignment, seed, stream, params),
         "assignment": assignment,
         "seed": seed,
         "stream": stream,
@@ -201,15 +210,15 @@ def _plan(
 
 def _fingerprint(
     config: ConfigLike,
-    settings: Mapping[str, Any],
     assignment: str,
     seed: int,
     stream: bool,
     params: Mapping[str, Any],
 ) -> str:
+    """What makes two runs the same experiment: config, parameters, assignment and seed (not
+    the gateway's address: the same experiment may be resumed through another gateway)."""
     described = {
         "config": _routing(config),
-        "base_url": settings.get("base_url"),
         "assignment": assignment,
         "seed": seed if assignment == "seeded" else None,
         "stream": stream,

@@ -28,7 +28,15 @@ from .stats import (
     wilson_interval,
 )
 
-__all__ = ["MIN_CALLS", "Finding", "Price", "Summary", "TargetSummary", "summarize"]
+__all__ = [
+    "MIN_CALLS",
+    "Finding",
+    "Price",
+    "Summary",
+    "TargetSummary",
+    "summarize",
+    "target_label",
+]
 
 MIN_CALLS = 10
 UNKNOWN = "unknown"
@@ -94,6 +102,15 @@ class Finding:
     outcome: str
     p_value: Optional[float]
     text: str
+
+
+def target_label(target: Optional[int], labels: Optional[Sequence[str]] = None) -> str:
+    """The name shown for target index ``target``: its label, ``target N``, or ``unknown``."""
+    if target is None:
+        return UNKNOWN
+    if labels is not None and target < len(labels):
+        return str(labels[target])
+    return f"target {target}"
 
 
 def _price_for(
@@ -451,11 +468,7 @@ def summarize(
     order = sorted(groups, key=lambda t: (t is None, t or 0))
 
     def label_of(target: Optional[int]) -> str:
-        if target is None:
-            return UNKNOWN
-        if labels is not None and target < len(labels):
-            return str(labels[target])
-        return f"target {target}"
+        return target_label(target, labels)
 
     # A priced target that served no call is fine; a label that names no target is a typo.
     named = {label_of(t) for t in order} | set(labels or ())
