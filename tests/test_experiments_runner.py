@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import io
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -500,3 +501,26 @@ def test_import_portkey_does_not_load_the_experiments_package() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout
     assert shown.strip() == "[]"
+
+
+def test_a_forked_process_pool_builds_its_own_clients(gateway_url: str, stub: ProviderStub) -> None:
+    from portkey.experiments.worker import clients_in_this_process
+
+    prompts = [{"id": f"f{n}", "prompt": f"forked {n}"} for n in range(20)]
+    options: Dict[str, Any] = {"assignment": "seeded", "seed": 5}
+    # First in this process with an outside executor, so this process caches worker clients
+    # for exactly these settings -- which a forked child inherits and must not use.
+    with cf.ThreadPoolExecutor(2) as threads:
+        here = run(gateway_url, prompts, ab_config(stub), executor=threads, **options)
+    assert clients_in_this_process() >= 2
+    stub.reset()
+    fork = multiprocessing.get_context("fork")
+
+    with cf.ProcessPoolExecutor(2, mp_context=fork) as processes:
+        there = run(gateway_url, prompts, ab_config(stub), executor=processes, **options)
+        built_in_a_child = processes.submit(clients_in_this_process).result()
+
+    assert all(r.ok for r in there.records)
+    assert there.counts() == here.counts()
+    assert len(stub.requests()) == 20
+    assert built_in_a_child >= 1  # the child's own clients, not the parent's
