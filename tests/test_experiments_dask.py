@@ -59,6 +59,7 @@ def test_a_dask_cluster_run_counts_the_same_per_target_as_an_in_process_run(
         ) as cluster,
         Client(cluster) as client,
     ):
+        client.wait_for_workers(2)
         there = run_experiment(dataset, ab_config(stub), executor=client, concurrency=16, **options)
         built = client.run(clients_in_this_process)
         worker_pids = client.run(os.getpid)
@@ -66,7 +67,8 @@ def test_a_dask_cluster_run_counts_the_same_per_target_as_an_in_process_run(
 
     # The calls ran in the two worker processes, each with clients it built itself.
     assert len(set(worker_pids.values()) - {os.getpid()}) == 2
-    assert sorted(built.values()) == [2, 2]  # one client per pinned target, per worker
+    # At most one client per pinned target, per worker; every worker built its own.
+    assert len(built) == 2 and all(1 <= count <= 2 for count in built.values())
     # Every call answered, served by the target the seeded assignment drew -- per the gateway.
     assert all(r.ok for r in there.records) and all(r.ok for r in here.records)
     assert [r.target for r in there.records] == [r.assigned_target for r in there.records]
