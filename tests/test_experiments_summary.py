@@ -188,6 +188,8 @@ def test_result_table_summary_labels_and_renderings() -> None:
     assert "- Success rate:" in text
     page = summary._repr_html_()
     assert "<th>p95 latency s</th>" in page and "<li>Latency:" in page
+    assert "95 % intervals in brackets" in page
+    assert "90 % intervals" in result.summary(confidence=0.9)._repr_html_()
     listing = result._repr_html_()
     assert "&lt;prompt 0&gt;" in listing and "<prompt 0>" not in listing  # escaped
     assert "and 4 more calls" in listing

@@ -337,10 +337,13 @@ class Summary:
     is unknown last), ``findings`` the comparisons, ``verdict`` their sentences.
     """
 
-    def __init__(self, targets: List[TargetSummary], findings: List[Finding]) -> None:
-        """Keep the numbers (see :func:`summarize`)."""
+    def __init__(
+        self, targets: List[TargetSummary], findings: List[Finding], confidence: float = 0.95
+    ) -> None:
+        """Keep the numbers (see :func:`summarize`); ``confidence`` is the intervals' level."""
         self.targets = targets
         self.findings = findings
+        self.confidence = confidence
 
     @property
     def verdict(self) -> List[str]:
@@ -426,7 +429,8 @@ class Summary:
         verdict = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in self.verdict)
         return (
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            f"<p><b>Verdict</b> (95 % intervals in brackets)</p><ul>{verdict}</ul>"
+            f"<p>{100 * self.confidence:g} % intervals in brackets.</p>"
+            f"<p><b>Verdict</b></p><ul>{verdict}</ul>"
         )
 
 
@@ -523,4 +527,4 @@ def summarize(
         findings.append(_latency_finding(baseline, other, alpha))
         if scorer is not None:
             findings.append(_score_finding(baseline, other, alpha))
-    return Summary(targets, findings)
+    return Summary(targets, findings, confidence)
