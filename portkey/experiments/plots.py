@@ -48,12 +48,16 @@ def plot_latency(summary: Summary, ax: Any = None) -> Any:
     return ax
 
 
+def _level(summary: Summary) -> str:
+    return f"{100 * summary.confidence:g} %"
+
+
 def _error(interval: Interval) -> Tuple[float, float]:
     return interval.value - interval.low, interval.high - interval.value
 
 
 def plot_rates(summary: Summary, ax: Any = None) -> Any:
-    """Success rate (and score, when scored) per target as bars with their 95 % intervals."""
+    """Success rate (and score, when scored) per target as bars with their intervals."""
     ax = _axes(ax)
     targets = _known(summary)
     scored = any(t.score for t in targets)
@@ -74,7 +78,7 @@ def plot_rates(summary: Summary, ax: Any = None) -> Any:
     ax.set_xticklabels([t.label for t in targets])
     ax.set_ylim(0, 1.2)
     ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    ax.set_ylabel("rate (95 % interval)")
+    ax.set_ylabel(f"rate ({_level(summary)} interval)")
     ax.set_title("Success" + (" and score" if scored else "") + " per target")
     ax.legend(loc="upper center", ncol=len(metrics), frameon=False)
     return ax
@@ -105,7 +109,7 @@ def plot_cost_quality(summary: Summary, ax: Any = None) -> Any:
         ax.set_xlim(xs[0] * 0.5 if xs[0] else -1, xs[0] * 1.5 if xs[0] else 1)
     ax.set_ylim(-0.05, 1.15)
     ax.set_xlabel("cost per 1,000 calls" if priced else "tokens per call")
-    ax.set_ylabel(("score" if scored else "success rate") + " (95 % interval)")
+    ax.set_ylabel(("score" if scored else "success rate") + f" ({_level(summary)} interval)")
     ax.set_title("Cost vs quality")
     return ax
 
