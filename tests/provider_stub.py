@@ -21,7 +21,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Deque, Dict, List, Optional, Tuple, Type, Union
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple, Type, Union
 
 from aiohttp import web
 
@@ -100,7 +100,18 @@ class SseEvents:
     done: bool = True
 
 
-Action = Union[Ok, Status, Slow, Reset, CutStream, MalformedJson, EmptyBody, HtmlError, SseEvents]
+@dataclass(frozen=True)
+class Answer:
+    """Answer normally (after waiting ``seconds``) with ``text`` as the content; ``text`` may
+    be a function of the request's JSON body, to answer what was asked."""
+
+    text: Union[str, Callable[[Any], str]]
+    seconds: float = 0.0
+
+
+Action = Union[
+    Ok, Status, Slow, Reset, CutStream, MalformedJson, EmptyBody, HtmlError, SseEvents, Answer
+]
 
 MALFORMED_JSON_BODY = b'{"id": "chatcmpl-broken", "choices": [{"message": '
 
@@ -120,6 +131,11 @@ def status(
 def slow(seconds: float) -> Slow:
     """Wait ``seconds`` and then answer normally."""
     return Slow(seconds)
+
+
+def answer(text: Union[str, Callable[[Any], str]], seconds: float = 0.0) -> Answer:
+    """Answer with ``text`` (or ``text(request_json)``) as the content, after ``seconds``."""
+    return Answer(text, seconds)
 
 
 def reset() -> Reset:
@@ -356,7 +372,7 @@ class ProviderStub:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         record, action, serial = self._take(request, await request.read())
-        if isinstance(action, Slow):
+        if isinstance(action, (Slow, Answer)):
             await asyncio.sleep(action.seconds)
         elif isinstance(action, Status):
             body = action.json_body
@@ -383,7 +399,10 @@ class ProviderStub:
             return await _send_events(request, action)
 
         cut_after = action.after_chunks if isinstance(action, CutStream) else None
-        return await self._answer(request, record, serial, cut_after)
+        text = answer_text(record.target)
+        if isinstance(action, Answer):
+            text = action.text if isinstance(action.text, str) else action.text(record.json)
+        return await self._answer(request, record, serial, cut_after, text)
 
     async def _answer(
         self,
@@ -391,10 +410,10 @@ class ProviderStub:
         record: RecordedRequest,
         serial: int,
         cut_after: Optional[int],
+        text: str,
     ) -> web.StreamResponse:
         body = record.json if isinstance(record.json, dict) else {}
         model = body.get("model", "stub-model")
-        text = answer_text(record.target)
         endpoint = record.endpoint
         if request.method == "POST" and endpoint in ("/chat/completions", "/completions"):
             chat = endpoint == "/chat/completions"
