@@ -24,6 +24,7 @@ from typing import Callable, List, Optional
 
 from .gateway import LocalGateway, log_tail
 from .model import MODEL_ALIAS, LocalModel
+from .paths import user_cache_dir
 
 __all__ = [
     "DEFAULT_GATEWAY_PORT",
@@ -63,9 +64,7 @@ def state_dir() -> Path:
     override = os.environ.get(STATE_DIR_ENV)
     if override:
         return Path(override)
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "portkey" / "local"
+    return user_cache_dir() / "local"
 
 
 def process_alive(pid: int) -> bool:
