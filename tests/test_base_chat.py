@@ -162,7 +162,8 @@ def test_a_whole_completion_becomes_a_chat_completion() -> None:
 
 def test_stream_chunks_become_chat_chunks() -> None:
     def piece(text: str, finish: Any = None) -> Dict[str, Any]:
-        return {"id": "c", "created": 1, "choices": [{"index": 0, "text": text, "finish_reason": finish}]}  # fmt: skip
+        choice = {"index": 0, "text": text, "finish_reason": finish}
+        return {"id": "c", "created": 1, "choices": [choice]}
 
     first = chat_chunk(piece(" Par"), "m", role=True, lstrip=True)
     later = chat_chunk(piece("is."), "m")
