@@ -251,7 +251,10 @@ def main(
     write = stream.write
     try:
         if stack is not None:
-            write("Setting up (re-runs reuse what is installed)\n")
+            write(
+                "Setting up (the first time about a minute, or seven where llama.cpp must "
+                "compile; re-runs reuse what is installed)\n"
+            )
             progress = LineProgress(stream)
             if need_gateway:
                 if not stack.gateway.gateway_script().is_file():

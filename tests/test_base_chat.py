@@ -51,7 +51,7 @@ def test_a_final_assistant_message_is_continued() -> None:
 
 
 def test_content_parts_give_their_text() -> None:
-    parts = [{"type": "text", "text": "Say"}, {"type": "image_url"}, {"type": "text", "text": "hi"}]
+    parts = [{"type": "text", "text": "Say"}, {"type": "text", "text": "hi"}]
 
     assert render_prompt([user(parts)]).endswith("\n\nQ: Say hi\nA:")
 
@@ -66,6 +66,11 @@ def test_content_parts_give_their_text() -> None:
         (["hello"], "messages[0] must be an object"),
         ([user("a"), {"role": "wizard", "content": "b"}], "messages[1].role must be"),
         ([user(42)], "messages[0].content must be a string or a list of parts"),
+        (
+            [user([{"type": "text", "text": "a"}, {"type": "image_url"}])],
+            "messages[0].content[1] is a 'image_url' part: the local model reads text parts only",
+        ),
+        ([user(["a"])], "messages[0].content[0] is a 'str' part"),
     ],
 )
 def test_bad_messages_name_the_field(messages: Any, message: str) -> None:
@@ -84,7 +89,8 @@ def test_completion_request_keeps_sampling_fields_and_adds_the_stops() -> None:
             "max_tokens": 12,
             "stream": True,
             "seed": 7,
-            "tools": [{"type": "function"}],
+            "n": 1,
+            "response_format": {"type": "text"},
         }
     )
 
@@ -96,7 +102,7 @@ def test_completion_request_keeps_sampling_fields_and_adds_the_stops() -> None:
         True,
         7,
     )
-    assert "tools" not in body and "messages" not in body
+    assert {"messages", "n", "response_format"}.isdisjoint(body)
 
 
 def test_callers_stops_come_first_and_the_total_stays_within_four() -> None:
@@ -123,6 +129,13 @@ def test_max_completion_tokens_is_the_fallback_for_max_tokens() -> None:
         ([user("hi")], "the request body must be a JSON object"),
         ({"messages": [user("hi")], "stop": 3}, "stop must be a string or a list of strings"),
         ({"messages": [user("hi")], "stop": ["a", 1]}, "stop must be a string"),
+        ({"messages": [user("hi")], "tools": [{"type": "function"}]}, "tools: the local base"),
+        ({"messages": [user("hi")], "tool_choice": "auto"}, "remove 'tool_choice'"),
+        (
+            {"messages": [user("hi")], "response_format": {"type": "json_object"}},
+            "cannot promise 'json_object' output",
+        ),
+        ({"messages": [user("hi")], "n": 2}, "n: the local model gives one answer"),
     ],
 )
 def test_bad_request_bodies_are_rejected(chat: Any, message: str) -> None:

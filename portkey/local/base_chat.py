@@ -53,6 +53,10 @@ _PASSED_THROUGH = (
 )
 
 
+# Chat fields that ask for more than text; refused rather than ignored.
+_UNSUPPORTED = ("tools", "tool_choice", "functions", "function_call")
+
+
 class ChatRequestError(ValueError):
     """A chat request that cannot be rendered; the message names the field (answered as 400)."""
 
@@ -63,13 +67,16 @@ def _text(content: Any, where: str) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        # OpenAI content parts: the text parts are what a text-only model can read.
-        texts = [
-            part.get("text", "")
-            for part in content
-            if isinstance(part, dict) and part.get("type") == "text"
-        ]
-        return "\n".join(text for text in texts if isinstance(text, str))
+        texts = []
+        for index, part in enumerate(content):
+            if not isinstance(part, dict) or part.get("type") != "text":
+                kind = part.get("type") if isinstance(part, dict) else type(part).__name__
+                raise ChatRequestError(
+                    f"{where}.content[{index}] is a {kind!r} part: the local model reads text "
+                    "parts only"
+                )
+            texts.append(str(part.get("text") or ""))
+        return "\n".join(texts)
     raise ChatRequestError(f"{where}.content must be a string or a list of parts")
 
 
@@ -132,10 +139,32 @@ def _stops(requested: Any) -> List[str]:
     return merged[: max(_MAX_STOPS, len(mine))]
 
 
+def _refuse_unsupported(chat: Mapping[str, Any]) -> None:
+    # A base model cannot do these; answering as if it had would drop them without a word.
+    for name in _UNSUPPORTED:
+        if chat.get(name):
+            raise ChatRequestError(
+                f"{name}: the local base model answers in plain text only; remove {name!r}"
+            )
+    response_format = chat.get("response_format")
+    if isinstance(response_format, Mapping) and response_format.get("type") not in (None, "text"):
+        raise ChatRequestError(
+            f"response_format: the local base model cannot promise "
+            f"{response_format.get('type')!r} output; remove response_format"
+        )
+    if chat.get("n") not in (None, 1):
+        raise ChatRequestError(f"n: the local model gives one answer per request; got {chat['n']}")
+
+
 def completion_request(chat: Mapping[str, Any]) -> Dict[str, Any]:
-    """The ``/v1/completions`` body that answers the ``/v1/chat/completions`` body ``chat``."""
+    """The ``/v1/completions`` body that answers the ``/v1/chat/completions`` body ``chat``.
+
+    Raises :class:`ChatRequestError` for what a base model cannot do: tools and function
+    calls, structured output, more than one choice, non-text content.
+    """
     if not isinstance(chat, Mapping):
         raise ChatRequestError("the request body must be a JSON object")
+    _refuse_unsupported(chat)
     body: Dict[str, Any] = {
         "prompt": render_prompt(chat.get("messages")),
         "stop": _stops(chat.get("stop")),

