@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import threading
 from pathlib import Path
@@ -23,7 +24,13 @@ from provider_stub import ProviderStub, answer_text, status
 from portkey import Config, LLMOptions, Portkey
 from portkey.local.base_chat import STOP
 from portkey.local.gateway import LOOPBACK_HOST
-from portkey.local.model_server import RUNTIMES, available_runtime, build_app, start_backend
+from portkey.local.model_server import (
+    RUNTIMES,
+    BackendError,
+    available_runtime,
+    build_app,
+    start_backend,
+)
 
 ALIAS = "gemma-3-270m"
 
@@ -179,3 +186,61 @@ def test_an_unknown_runtime_is_refused_by_name() -> None:
 
 def test_available_runtime_is_one_of_the_known_ones_or_none() -> None:
     assert available_runtime() in (None, *RUNTIMES)
+
+
+FAKE_LLAMA_CPP_SERVER = """\
+import argparse, sys
+from aiohttp import web
+
+parser = argparse.ArgumentParser()
+for name in ("--model", "--host", "--port", "--n_ctx", "--n_threads"):
+    parser.add_argument(name)
+args = parser.parse_args()
+if args.model.endswith("broken.gguf"):
+    sys.exit(3)
+
+
+async def models(request):
+    return web.json_response({"data": [{"id": args.model}], "argv": sys.argv[1:]})
+
+
+app = web.Application()
+app.router.add_get("/v1/models", models)
+web.run_app(app, host=args.host, port=int(args.port), print=None)
+"""
+
+
+@pytest.fixture
+def fake_llama_cpp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in ``python -m llama_cpp.server`` (the real one compiles llama.cpp to install)."""
+    package = tmp_path / "fake" / "llama_cpp" / "server"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__main__.py").write_text(FAKE_LLAMA_CPP_SERVER, encoding="utf-8")
+    path = os.environ.get("PYTHONPATH", "")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path / "fake"), path]))
+
+
+@pytest.mark.usefixtures("fake_llama_cpp")
+def test_the_source_built_runtime_runs_as_a_child_until_stopped() -> None:
+    backend = start_backend("llama-cpp-python", Path("model.gguf"), threads=2)
+    try:
+        listing = requests.get(f"{backend.url}/models", timeout=10).json()
+    finally:
+        backend.stop()
+
+    assert listing["data"][0]["id"] == "model.gguf"
+    argv = listing["argv"]
+    assert argv[argv.index("--host") + 1] == LOOPBACK_HOST
+    assert argv[argv.index("--n_ctx") + 1] == "4096"
+    assert argv[argv.index("--n_threads") + 1] == "2"
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{backend.url}/models", timeout=5)
+    backend.stop()  # a second stop is harmless
+
+
+@pytest.mark.usefixtures("fake_llama_cpp")
+def test_a_source_built_runtime_that_exits_is_reported_with_its_code() -> None:
+    with pytest.raises(BackendError, match=r"llama_cpp\.server exited with code 3"):
+        start_backend("llama-cpp-python", Path("broken.gguf"), threads=1)

@@ -40,6 +40,7 @@ from .gateway import LOOPBACK_HOST, free_port
 __all__ = [
     "RUNTIMES",
     "Backend",
+    "BackendError",
     "available_runtime",
     "build_app",
     "main",
@@ -77,6 +78,10 @@ def available_runtime() -> Optional[str]:
         except (ImportError, ValueError):
             continue
     return None
+
+
+class BackendError(RuntimeError):
+    """The runtime did not come up; the message says why (its own output is in the log)."""
 
 
 @dataclass
@@ -140,10 +145,10 @@ def _start_llama_cpp_python(model: Path, threads: int) -> Backend:
     deadline = time.monotonic() + _READY_TIMEOUT
     while not _answers(f"{url}/models"):
         if process.poll() is not None:
-            raise SystemExit(f"llama_cpp.server exited with code {process.returncode}")
+            raise BackendError(f"llama_cpp.server exited with code {process.returncode}")
         if time.monotonic() >= deadline:
             stop()
-            raise SystemExit(f"llama_cpp.server did not answer within {_READY_TIMEOUT:.0f}s")
+            raise BackendError(f"llama_cpp.server did not answer within {_READY_TIMEOUT:.0f}s")
         time.sleep(0.25)
     return Backend(url=url, stop=stop)
 
@@ -273,7 +278,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if runtime is None:
         parser.exit(1, "no llama.cpp runtime is installed: pip install xllamacpp\n")
     started = time.monotonic()
-    backend = start_backend(runtime, args.model, args.threads)
+    try:
+        backend = start_backend(runtime, args.model, args.threads)
+    except BackendError as exc:
+        parser.exit(1, f"{exc}\n")
     logger.info("%s serves %s at %s (%.1fs)", runtime, args.model, backend.url,
                 time.monotonic() - started)  # fmt: skip
     try:
