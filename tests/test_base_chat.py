@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 import pytest
 
 from portkey.local.base_chat import (
+    DEFAULT_TEMPERATURE,
     FEW_SHOT,
     STOP,
     ChatRequestError,
@@ -115,6 +116,11 @@ def test_callers_stops_come_first_and_the_total_stays_within_four() -> None:
         *mine,
         STOP[0],
     ]
+
+
+def test_temperature_defaults_to_the_most_likely_answer() -> None:
+    assert completion_request({"messages": [user("hi")]})["temperature"] == DEFAULT_TEMPERATURE
+    assert completion_request({"messages": [user("hi")], "temperature": 0.9})["temperature"] == 0.9
 
 
 def test_max_completion_tokens_is_the_fallback_for_max_tokens() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Sequence
 
 __all__ = [
+    "DEFAULT_TEMPERATURE",
     "FEW_SHOT",
     "STOP",
     "ChatRequestError",
@@ -32,6 +33,10 @@ FEW_SHOT = (
     ("Name a vegetable that is orange.", "A carrot."),
     ("Write one sentence about the moon.", "The moon shines in the night sky."),
 )
+
+#: The temperature when a request names none. A base model sampled at the usual 0.8-1.0 drifts
+#: ("Say hello in Spanish." -> "Bonjour!"); its most likely answer is the sensible one.
+DEFAULT_TEMPERATURE = 0.0
 
 #: Where an answer ends: the model goes on to invent the next question, or starts a new block.
 STOP = ("\nQ:", "\n\n")
@@ -159,6 +164,8 @@ def _refuse_unsupported(chat: Mapping[str, Any]) -> None:
 def completion_request(chat: Mapping[str, Any]) -> Dict[str, Any]:
     """The ``/v1/completions`` body that answers the ``/v1/chat/completions`` body ``chat``.
 
+    ``temperature`` defaults to :data:`DEFAULT_TEMPERATURE` rather than the runtime's default.
+
     Raises :class:`ChatRequestError` for what a base model cannot do: tools and function
     calls, structured output, more than one choice, non-text content.
     """
@@ -172,6 +179,7 @@ def completion_request(chat: Mapping[str, Any]) -> Dict[str, Any]:
     for name in _PASSED_THROUGH:
         if chat.get(name) is not None:
             body[name] = chat[name]
+    body.setdefault("temperature", DEFAULT_TEMPERATURE)
     if chat.get("max_tokens") is None and chat.get("max_completion_tokens") is not None:
         body["max_tokens"] = chat["max_completion_tokens"]
     return body
