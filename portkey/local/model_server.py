@@ -81,6 +81,10 @@ def _start_xllamacpp(model: Path, threads: int) -> Backend:
     params = xllamacpp.CommonParams()
     params.model.path = str(model)
     params.n_ctx = CONTEXT_TOKENS
+    # gemma 3 uses sliding-window attention; without a full-size cache for those layers llama.cpp
+    # re-reads the whole prompt every request. With it, the few-shot examples every prompt
+    # starts with stay cached: ~10 new tokens per question instead of ~110 (measured).
+    params.swa_full = True
     params.cpuparams.n_threads = threads
     params.cpuparams_batch.n_threads = threads
     params.hostnames = [LOOPBACK_HOST]
