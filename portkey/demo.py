@@ -1,8 +1,8 @@
 """The offline demo: the SDK doing its real job against a local gateway and a local model.
 
 ``portkey demo`` (and ``make demo``) installs what is missing, starts the open-source gateway and
-gemma 3 270M (llama-cpp-python's OpenAI-compatible server) on loopback, runs the steps below
-through the SDK, and stops what it started, also on Ctrl-C or an error:
+gemma 3 270M (:mod:`portkey.local.model_server`, OpenAI-compatible) on loopback, runs the steps
+below through the SDK, and stops what it started, also on Ctrl-C or an error:
 
 1. a single-mode chat;
 2. a fallback whose first target is down, answered by the second (the gateway says which);
@@ -43,14 +43,14 @@ __all__ = [
     "step_stream",
 ]
 
-#: Short questions a 270M model answers in a sentence.
+#: Short questions a 270M base model answers in a line (it cannot count, so none asks to).
 DEMO_PROMPTS = (
     "Name a colour of the sky.",
     "What is the capital of France?",
     "Say hello in Spanish.",
     "Name a fruit that is yellow.",
     "What animal says moo?",
-    "How many legs does a cat have?",
+    "What is the capital of Japan?",
 )
 
 
@@ -251,7 +251,10 @@ def main(
     write = stream.write
     try:
         if stack is not None:
-            write("Setting up (re-runs reuse what is installed)\n")
+            write(
+                "Setting up (the first time about a minute, or seven where llama.cpp must "
+                "compile; re-runs reuse what is installed)\n"
+            )
             progress = LineProgress(stream)
             if need_gateway:
                 if not stack.gateway.gateway_script().is_file():
@@ -275,8 +278,8 @@ def main(
         ctx = DemoContext(gateway_url=gateway_url, model_host=model_url, out=stream)
         write(
             f"\nGateway {gateway_url} -> model {model_url}. The model is gemma 3 270M, a tiny "
-            "base model:\nexpect odd answers. What the demo shows is the routing, done by the "
-            "gateway through the SDK.\n"
+            "base model:\nshort answers, sometimes wrong. What the demo shows is the routing, "
+            "done by the gateway through the SDK.\n"
         )
         started = time.monotonic()
         run_steps(ctx, calls=calls)

