@@ -245,3 +245,11 @@ def test_portkey_base_url_wins_over_portkey_proxy(
     response = client.chat.completions.create(messages=[{"role": "user", "content": "hi"}])
 
     assert response.choices[0].message.content == answer_text("a")
+
+
+def test_the_0_1_provider_name_hugging_face_is_an_alias() -> None:
+    from portkey import LLMOptions, ProviderTypes
+
+    assert ProviderTypes.HUGGING_FACE is ProviderTypes.HUGGINGFACE
+    llm = LLMOptions(provider=ProviderTypes.HUGGING_FACE, api_key="hf-key-0001", model="m")
+    assert llm.provider == "huggingface"

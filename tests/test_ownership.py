@@ -330,3 +330,57 @@ def test_module_api_rebuilds_its_client_when_a_global_changes(
     assert portkey.ChatCompletions.create(model="m", messages=HI)
     assert legacy.default_client(config_dict) is not built
     assert [r.target for r in stub.requests()][-1] == "b"
+
+
+#: An async client the parent used on a loop it keeps open across the fork.
+_forked_async_client: Any = None
+
+
+def _async_calls_in_child(tag: str, count: int = 50) -> Tuple[int, int]:
+    async def calls() -> int:
+        mismatches = 0
+        for index in range(count):
+            marker = f"{tag}-{os.getpid()}-{index}"
+            answer = await _forked_async_client.chat.completions.create(model=marker, messages=HI)
+            mismatches += answer.model != marker
+            marker = f"{tag}-module-{os.getpid()}-{index}"
+            answer = await portkey.ChatCompletions.acreate(model=marker, messages=HI)
+            mismatches += answer.model != marker
+        return mismatches
+
+    return 2 * count, asyncio.run(calls())
+
+
+def test_forked_children_make_async_calls_on_their_own_connections(
+    gateway_url: str, stub: ProviderStub
+) -> None:
+    global _forked_async_client
+    _forked_async_client = AsyncPortkey(base_url=gateway_url, config=target(stub, "a"))
+    portkey.base_url = gateway_url
+    portkey.config = target(stub, "a")
+    parent_loop = asyncio.new_event_loop()  # kept open (with pooled connections) over the fork
+
+    async def parent_calls(count: int) -> int:
+        mismatches = 0
+        for index in range(count):
+            marker = f"parent-async-{index}"
+            answer = await _forked_async_client.chat.completions.create(model=marker, messages=HI)
+            mismatches += answer.model != marker
+            answer = await portkey.ChatCompletions.acreate(model=marker + "m", messages=HI)
+            mismatches += answer.model != marker + "m"
+        return mismatches
+
+    parent_loop.run_until_complete(parent_calls(2))
+    context = multiprocessing.get_context("fork")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(2, mp_context=context) as executor:
+            futures = [executor.submit(_async_calls_in_child, tag) for tag in "pq"]
+            parent_mismatches = parent_loop.run_until_complete(parent_calls(50))
+            results = [future.result(timeout=120) for future in futures]
+    parent_loop.run_until_complete(_forked_async_client.close())
+    parent_loop.run_until_complete(portkey.aclose())
+    parent_loop.run_until_complete(parent_loop.shutdown_asyncgens())
+    parent_loop.close()
+    assert parent_mismatches == 0
+    assert results == [(100, 0), (100, 0)]

@@ -115,6 +115,7 @@ class ProviderTypes(str, Enum):
     ANTHROPIC = "anthropic"
     COHERE = "cohere"
     HUGGINGFACE = "huggingface"
+    HUGGING_FACE = "huggingface"  # the 0.1.x SDK's name: an alias of HUGGINGFACE
     ANYSCALE = "anyscale"
     GOOGLE = "google"
     VERTEX_AI = "vertex-ai"

@@ -77,7 +77,9 @@ def pinned_configs(config: ConfigLike) -> List[Union[Config, Dict[str, Any]]]:
     count = len(target_weights(config))
     if isinstance(config, Config):
         return [_pin_config(config, chosen) for chosen in range(count)]
-    parsed = config_from_mapping(config)  # a str was refused by target_weights
+    if isinstance(config, str):
+        raise TypeError("a config slug has no targets to pin")  # target_weights refused it
+    parsed = config_from_mapping(config)
     if isinstance(parsed, Config):
         return [_pin_config(parsed, chosen) for chosen in range(count)]
     pinned: List[Union[Config, Dict[str, Any]]] = []
