@@ -3,9 +3,10 @@
 Library code does not print; these write only to the stream they are given.
 """
 
+import importlib
 import re
 import time
-from typing import List, Optional, Sequence, TextIO
+from typing import Any, List, Optional, Sequence, TextIO
 
 _STEP = re.compile(r"\[(\d+)/(\d+)\]")
 # pip lines worth showing when the output is not a terminal (a log, CI): the rest is noise.
@@ -81,3 +82,42 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
     rule = "  ".join("-" * width for width in widths)
     return "\n".join([render(cells[0]), rule, *(render(row) for row in cells[1:])])
+
+
+class TextBar:
+    """A one-line text progress bar, redrawn in place with a carriage return (the fallback
+    when tqdm is not installed)."""
+
+    def __init__(self, total: int, stream: TextIO, initial: int = 0, width: int = 30) -> None:
+        """Draw the bar at ``initial`` of ``total`` on ``stream``."""
+        self._total = total
+        self._done = initial
+        self._stream = stream
+        self._width = width
+        self._draw()
+
+    def _draw(self) -> None:
+        filled = self._width * self._done // max(self._total, 1)
+        bar = "#" * filled + "-" * (self._width - filled)
+        self._stream.write(f"\r[{bar}] {self._done}/{self._total}")
+        self._stream.flush()
+
+    def update(self, count: int = 1) -> None:
+        """Count ``count`` more finished items."""
+        self._done += count
+        self._draw()
+
+    def close(self) -> None:
+        """End the bar's line."""
+        self._stream.write("\n")
+        self._stream.flush()
+
+
+def progress_bar(total: int, stream: TextIO, *, initial: int = 0, unit: str = "call") -> Any:
+    """A bar over ``total`` items of which ``initial`` are already done: tqdm's when it is
+    installed, else a :class:`TextBar`. Either has ``update(n)`` and ``close()``."""
+    try:
+        tqdm = importlib.import_module("tqdm")
+    except ImportError:
+        return TextBar(total, stream, initial)
+    return tqdm.tqdm(total=total, initial=initial, file=stream, unit=unit)

@@ -13,7 +13,6 @@ never dropped.
 """
 
 import html
-import importlib
 import queue
 import sys
 import threading
@@ -21,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO, Union
 
-from ._console import text_table
+from ._console import progress_bar, text_table
 from .api_resources.client import Portkey
 from .api_resources.exceptions import APIStatusError
 from .api_resources.responses import ChatCompletion, GatewayInfo
@@ -224,41 +223,6 @@ def ab_summary(results: Sequence[BatchResult]) -> ABSummary:
     return ABSummary(stats)
 
 
-class _TextBar:
-    """A one-line text progress bar (used when tqdm is not installed)."""
-
-    def __init__(self, total: int, stream: TextIO, width: int = 30) -> None:
-        self._total = total
-        self._done = 0
-        self._stream = stream
-        self._width = width
-        self._draw()
-
-    def _draw(self) -> None:
-        filled = self._width * self._done // max(self._total, 1)
-        bar = "#" * filled + "-" * (self._width - filled)
-        self._stream.write(f"\r[{bar}] {self._done}/{self._total}")
-        self._stream.flush()
-
-    def update(self, count: int = 1) -> None:
-        """Count ``count`` more finished prompts."""
-        self._done += count
-        self._draw()
-
-    def close(self) -> None:
-        """End the bar's line."""
-        self._stream.write("\n")
-        self._stream.flush()
-
-
-def _progress_bar(total: int, stream: TextIO) -> Any:
-    try:
-        tqdm = importlib.import_module("tqdm")
-    except ImportError:
-        return _TextBar(total, stream)
-    return tqdm.tqdm(total=total, file=stream, unit="prompt")
-
-
 def _one_call(
     client: Portkey, index: int, prompt: Prompt, params: Mapping[str, Any]
 ) -> BatchResult:
@@ -325,7 +289,11 @@ def run_batch(
         threading.Thread(target=worker, name=f"portkey-batch-{n}", daemon=True)
         for n in range(min(concurrency, len(prompts)))
     ]
-    bar = _progress_bar(len(prompts), progress_stream or sys.stderr) if progress else None
+    bar = (
+        progress_bar(len(prompts), progress_stream or sys.stderr, unit="prompt")
+        if progress
+        else None
+    )
     for thread in threads:
         thread.start()
     try:

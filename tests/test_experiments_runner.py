@@ -459,11 +459,11 @@ def test_an_error_mid_run_keeps_the_calls_in_flight_and_a_rerun_completes(
 
 
 def test_text_progress_bar_without_tqdm(monkeypatch: pytest.MonkeyPatch) -> None:
-    from portkey.experiments.progress import progress_bar
+    from portkey._console import progress_bar
 
     monkeypatch.setitem(sys.modules, "tqdm", None)  # what an absent package looks like
     stream = io.StringIO()
-    bar = progress_bar(10, 4, stream)
+    bar = progress_bar(10, stream, initial=4)
     bar.update(2)
     bar.close()
     assert stream.getvalue().endswith("] 6/10\n") and "4/10" in stream.getvalue()

@@ -31,12 +31,12 @@ from typing import (
     cast,
 )
 
+from .._console import progress_bar
 from ..api_resources.client import Portkey
 from ..api_resources.config import Config
 from ..api_resources.exceptions import InvalidRequestError
 from .assignment import ASSIGNMENTS, ConfigLike, assign_target, pinned_configs, target_weights
 from .dataset import DatasetItem, load_dataset
-from .progress import progress_bar
 from .records import CallRecord, ResultsFile
 from .result import ExperimentResult
 from .threads import RunThreads
@@ -132,7 +132,9 @@ def run_experiment(
     try:
         pending = [job for job in plan if job.id not in done]
         bar = (
-            progress_bar(len(plan), len(done), progress_stream or sys.stderr) if progress else None
+            progress_bar(len(plan), progress_stream or sys.stderr, initial=len(done))
+            if progress
+            else None
         )
 
         def keep(record: CallRecord) -> None:
