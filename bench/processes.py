@@ -12,7 +12,7 @@ from typing import Dict, List
 
 from portkey import Config
 
-from .harness import REPO_ROOT, rotated
+from .harness import REPO_ROOT, child_environment, rotated
 from .workload import RawRequest
 
 #: What each import figure times, in a fresh interpreter.
@@ -31,6 +31,7 @@ def import_seconds(statement: str) -> float:
     output = subprocess.run(
         [sys.executable, "-c", _TIMER.format(statement=statement)],
         cwd=REPO_ROOT,
+        env=child_environment(),
         check=True,
         capture_output=True,
         text=True,
@@ -65,6 +66,7 @@ def peak_rss_mb(variant: str, base_url: str, calls: int, raw_request: str = "") 
             str(calls),
         ],
         cwd=REPO_ROOT,
+        env=child_environment(),
         check=True,
         capture_output=True,
         text=True,

@@ -16,11 +16,15 @@ from . import anchors
 from .harness import REPO_ROOT, LoopbackServer, Samples, median, paired_ratio
 from .report import judge, render_table, write_json
 
-SECTIONS = ("imports", "sync", "async", "stream", "prep", "rss")
+SECTIONS = ("imports", "first", "sync", "async", "stream", "prep", "rss")
 
 BASELINES = {
     "import": "median seconds of the import statement alone, each in a fresh interpreter "
     "(start-up not counted), portkey and requests runs alternating",
+    "first": "a fresh interpreter running a script: import requests, requests.post(url, "
+    "data=<the SDK's body>, headers=<the SDK's headers>), raise_for_status(), json.loads; "
+    "the SDK scripts import portkey, build Config and a client (or the module globals) and "
+    "make one chat call; interpreter start-up included on both sides",
     "sync": "one requests.Session kept for the run: session.post(url, data=json.dumps(body)"
     ".encode() (byte for byte the SDK's body), headers=<the SDK's headers>, timeout=600); "
     "raise_for_status(); json.loads(content)",
@@ -41,6 +45,7 @@ class Counts:
     """How much of each measurement to run."""
 
     import_runs: int
+    first_runs: int
     sync_calls: int
     sync_blocks: int
     sync_warmup: int
@@ -59,6 +64,7 @@ class Counts:
 # as good as the pairing of each SDK block with the raw block run next to it.
 FULL = Counts(
     import_runs=9,
+    first_runs=15,
     sync_calls=3000,
     sync_blocks=60,
     sync_warmup=300,
@@ -76,6 +82,7 @@ FULL = Counts(
 #: Every measurement, tiny: seconds, for the test that keeps the benchmark from rotting.
 SMOKE = Counts(
     import_runs=1,
+    first_runs=1,
     sync_calls=30,
     sync_blocks=3,
     sync_warmup=3,
@@ -157,6 +164,7 @@ ANCHORS = frozenset({"openai"})
 def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, Any]:
     """Run the chosen measurements and return the result document."""
     from .async_calls import measure_async
+    from .first_response import measure_first_response
     from .prep import measure_prep
     from .processes import measure_imports, measure_rss
     from .streams import measure_streams
@@ -176,6 +184,9 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
             figures.samples["import_s"] = imports
             for name, values in imports.items():
                 figures.metrics[f"import_{name}_ms"] = median(values) * 1e3
+        if "first" in sections:
+            first = measure_first_response(url, config, counts.first_runs)
+            figures.compare("first", first, "ms", 1e3)
         if "sync" in sections:
             sync = measure_sync(
                 url,
@@ -210,8 +221,11 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
             prep = measure_prep(url, config, loops=counts.prep_loops, blocks=counts.prep_blocks)
             figures.compare("prep", prep, "us", 1e6)
         if "rss" in sections:
-            for name, value in measure_rss(url, config, counts.rss_calls).items():
+            peaks = measure_rss(url, config, counts.rss_calls)
+            for name, value in peaks.items():
                 figures.metrics[f"rss_{name}_mb"] = value
+                if name != "raw":
+                    figures.ratios[f"rss_{name}_ratio"] = value / peaks["raw"]
 
     return {
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
