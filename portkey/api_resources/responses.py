@@ -31,7 +31,7 @@ class GatewayInfo(BaseModel):
     (``config.targets[1].targets[0]`` -> ``(1, 0)``).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     last_used_option_index: Optional[str] = None
     target_path: Tuple[int, ...] = ()
@@ -63,7 +63,7 @@ class GatewayInfo(BaseModel):
 class PortkeyModel(BaseModel):
     """Base of every response part: lenient, with dict-style access for legacy code."""
 
-    model_config = ConfigDict(extra="allow", protected_namespaces=())
+    model_config = ConfigDict(extra="allow", protected_namespaces=(), defer_build=True)
 
     def __getitem__(self, key: str) -> Any:
         try:
