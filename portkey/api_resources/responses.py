@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from .constants import (
     CACHE_STATUS_HEADER,
@@ -91,59 +91,60 @@ class PortkeyModel(BaseModel):
         return f"{type(self).__name__}({self.to_json()})"
 
 
+class ResponseMeta:
+    """What came with a response body: the HTTP headers (names in lower case) and the raw bytes.
+
+    One object per HTTP response: every chunk of a stream shares its stream's.
+    """
+
+    __slots__ = ("headers", "raw")
+
+    def __init__(self, headers: Dict[str, str], raw: bytes = b"") -> None:
+        self.headers = headers
+        self.raw = raw
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResponseMeta):
+            return NotImplemented
+        return self.headers == other.headers and self.raw == other.raw
+
+    __hash__ = None  # type: ignore[assignment]  # mutable headers: equal, not hashable
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "ResponseMeta":
+        return ResponseMeta(dict(self.headers), self.raw)
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return ResponseMeta, (self.headers, self.raw)
+
+
+_NO_META = ResponseMeta({})
+
+
 class APIResponse(PortkeyModel):
     """A whole response body, with the HTTP headers it came with."""
 
-    # The headers and the raw body live in slots (set with ``response._headers = ...``), not in
-    # pydantic private attributes: pydantic sets private attributes up in Python on every
-    # instance, which made validating a response or stream chunk cost 2-3 times as much (with
-    # a default_factory it also inspected the factory's signature each time: ~80 us). Unset
-    # slots read as empty; copies, deep copies and pickles keep them (methods below).
-    __slots__ = ("_headers", "_raw")
+    # A pydantic private attribute: copies, deep copies, pickles and equality keep it (equal
+    # bodies with different headers are not equal). One attribute for headers and raw bytes,
+    # without a default, so pydantic sets up as little as it can per instance (a stream
+    # validates one instance per chunk); unset, it reads as empty.
+    _meta: ResponseMeta = PrivateAttr()
 
-    def _meta(self) -> Tuple[Dict[str, str], bytes]:
-        return getattr(self, "_headers", None) or {}, getattr(self, "_raw", None) or b""
-
-    def _set_meta(self, meta: Tuple[Dict[str, str], bytes]) -> "APIResponse":
-        object.__setattr__(self, "_headers", meta[0])
-        object.__setattr__(self, "_raw", meta[1])
-        return self
-
-    def __copy__(self) -> "APIResponse":
-        return super().__copy__()._set_meta(self._meta())
-
-    def __deepcopy__(self, memo: Optional[Dict[int, Any]] = None) -> "APIResponse":
-        headers, raw = self._meta()
-        return super().__deepcopy__(memo)._set_meta((dict(headers), raw))
-
-    def __getstate__(self) -> Dict[Any, Any]:
-        return {**super().__getstate__(), "__portkey_meta__": self._meta()}
-
-    def __setstate__(self, state: Dict[Any, Any]) -> None:
-        state = dict(state)
-        meta = state.pop("__portkey_meta__", ({}, b""))
-        super().__setstate__(state)
-        self._set_meta(meta)
-
-    def __eq__(self, other: object) -> bool:
-        # As with private attributes: equal bodies with different headers are not equal.
-        if not super().__eq__(other):
-            return False
-        return not isinstance(other, APIResponse) or self._meta() == other._meta()
+    def _response_meta(self) -> ResponseMeta:
+        return getattr(self, "_meta", _NO_META)
 
     @property
     def gateway(self) -> GatewayInfo:
         """Which target served the call, retries, cache status, trace id and provider."""
-        return GatewayInfo.from_headers(self._meta()[0])
+        return GatewayInfo.from_headers(self._response_meta().headers)
 
     def get_headers(self) -> Dict[str, str]:
         """The response headers (names in lower case)."""
-        return dict(self._meta()[0])
+        return dict(self._response_meta().headers)
 
     @property
     def raw_json(self) -> str:
         """The body exactly as the gateway sent it."""
-        return self._meta()[1].decode("utf-8", errors="replace")
+        return self._response_meta().raw.decode("utf-8", errors="replace")
 
     def _repr_markdown_(self) -> str:
         """Jupyter rendering: the JSON body and how the gateway served it."""
@@ -175,7 +176,7 @@ def parse_response(cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str])
     extra = response.__pydantic_extra__
     if extra and "error" in extra and _is_error_envelope(response):
         raise ValueError("a success status with an error body")
-    response._set_meta((dict(headers), raw))  # skips pydantic's slower __setattr__
+    response._meta = ResponseMeta(dict(headers), raw)
     return response
 
 
