@@ -4,6 +4,7 @@ private attribute shared by a stream's chunks, the one-event SSE fast path in th
 and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
 
 import copy
+import gc
 import json
 import logging
 import pickle
@@ -26,6 +27,7 @@ from portkey import (
     LLMOptions,
     Portkey,
 )
+from portkey.api_resources.response_meta import meta_of, tracked
 from portkey.api_resources.responses import APIResponse, ChatCompletionChunk, parse_response
 from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder, Stream
 from portkey.local.gateway import free_port
@@ -211,15 +213,32 @@ def test_stream_chunks_carry_the_response_headers(stub: ProviderStub) -> None:
     )
     assert chunks[0].raw_json == ""
     # The fast path: the chunks share their stream's one headers object, not a copy each.
-    assert len({id(c._meta) for c in chunks}) == 1
+    assert len({id(meta_of(c)) for c in chunks}) == 1
     assert chunks[0].get_headers() is not chunks[1].get_headers()  # callers get copies
 
 
-def test_response_models_hold_no_slots_of_their_own() -> None:
-    # Headers live in a pydantic private attribute, not in __slots__ written around pydantic.
+def test_response_models_hold_no_slots_or_private_attributes() -> None:
+    # The headers live beside the model (response_meta.py): no __slots__ written around
+    # pydantic, and no private attribute for pydantic to set up per stream chunk.
     for model in (APIResponse, ChatCompletion, ChatCompletionChunk):
         assert "__slots__" not in vars(model)
-    assert "_meta" in APIResponse.__private_attributes__
+        assert model.__private_attributes__ == {}
+
+
+def test_response_meta_records_die_with_their_responses() -> None:
+    gc.collect()
+    before = tracked()
+    body = b'{"id": "x", "choices": []}'
+    responses = [parse_response(ChatCompletion, body, {"n": str(i)}) for i in range(200)]
+    assert tracked() == before + 200
+    assert [r.get_headers()["n"] for r in responses[:3]] == ["0", "1", "2"]
+    del responses
+    gc.collect()
+    assert tracked() == before
+    # A response built later (often at the very address of a dead one) has no headers.
+    for _ in range(50):
+        parse_response(ChatCompletion, body, {"stale": "yes"})
+        assert ChatCompletion(id="new").get_headers() == {}
 
 
 def test_response_headers_survive_copies_and_pickles() -> None:

@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
 from .constants import (
     CACHE_STATUS_HEADER,
@@ -19,6 +19,7 @@ from .constants import (
     RETRY_ATTEMPT_COUNT_HEADER,
     TRACE_ID_HEADER,
 )
+from .response_meta import ResponseMeta, attach, meta_of
 
 _TARGET_INDEX = re.compile(r"targets\[(\d+)\]")
 
@@ -91,46 +92,39 @@ class PortkeyModel(BaseModel):
         return f"{type(self).__name__}({self.to_json()})"
 
 
-class ResponseMeta:
-    """What came with a response body: the HTTP headers (names in lower case) and the raw bytes.
-
-    One object per HTTP response: every chunk of a stream shares its stream's.
-    """
-
-    __slots__ = ("headers", "raw")
-
-    def __init__(self, headers: Dict[str, str], raw: bytes = b"") -> None:
-        self.headers = headers
-        self.raw = raw
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ResponseMeta):
-            return NotImplemented
-        return self.headers == other.headers and self.raw == other.raw
-
-    __hash__ = None  # type: ignore[assignment]  # mutable headers: equal, not hashable
-
-    def __deepcopy__(self, memo: Dict[int, Any]) -> "ResponseMeta":
-        return ResponseMeta(dict(self.headers), self.raw)
-
-    def __reduce__(self) -> Tuple[Any, ...]:
-        return ResponseMeta, (self.headers, self.raw)
-
-
-_NO_META = ResponseMeta({})
-
-
 class APIResponse(PortkeyModel):
     """A whole response body, with the HTTP headers it came with."""
 
-    # A pydantic private attribute: copies, deep copies, pickles and equality keep it (equal
-    # bodies with different headers are not equal). One attribute for headers and raw bytes,
-    # without a default, so pydantic sets up as little as it can per instance (a stream
-    # validates one instance per chunk); unset, it reads as empty.
-    _meta: ResponseMeta = PrivateAttr()
+    # The headers and raw bytes are kept beside the model (response_meta.py says why); copies,
+    # deep copies and pickles keep them, and equal bodies with different headers are not equal.
 
     def _response_meta(self) -> ResponseMeta:
-        return getattr(self, "_meta", _NO_META)
+        return meta_of(self)
+
+    def __copy__(self) -> "APIResponse":
+        copied = super().__copy__()
+        attach(copied, meta_of(self))
+        return copied
+
+    def __deepcopy__(self, memo: Optional[Dict[int, Any]] = None) -> "APIResponse":
+        copied = super().__deepcopy__(memo)
+        attach(copied, meta_of(self).copy())
+        return copied
+
+    def __getstate__(self) -> Dict[Any, Any]:
+        meta = meta_of(self)
+        return {**super().__getstate__(), "__portkey_meta__": (meta.headers, meta.raw)}
+
+    def __setstate__(self, state: Dict[Any, Any]) -> None:
+        state = dict(state)
+        headers, raw = state.pop("__portkey_meta__", ({}, b""))
+        super().__setstate__(state)
+        attach(self, ResponseMeta(headers, raw))
+
+    def __eq__(self, other: object) -> bool:
+        if not super().__eq__(other):
+            return False
+        return not isinstance(other, APIResponse) or meta_of(self) == meta_of(other)
 
     @property
     def gateway(self) -> GatewayInfo:
@@ -176,7 +170,7 @@ def parse_response(cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str])
     extra = response.__pydantic_extra__
     if extra and "error" in extra and _is_error_envelope(response):
         raise ValueError("a success status with an error body")
-    response._meta = ResponseMeta(dict(headers), raw)
+    attach(response, ResponseMeta(dict(headers), raw))
     return response
 
 

@@ -21,6 +21,7 @@ from typing import (
     Tuple,
     Type,
     TypeVar,
+    Union,
 )
 
 from pydantic import ValidationError
@@ -32,12 +33,14 @@ from .exceptions import (
     StreamInterruptedError,
     error_message,
 )
-from .responses import APIResponse, GatewayInfo, ResponseMeta
+from .response_meta import ResponseMeta, attach
+from .responses import APIResponse, GatewayInfo
 from .secrets import redact, redact_json
 
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
 
 DONE_MARKER = "[DONE]"
+_DONE = (DONE_MARKER, DONE_MARKER.encode())
 
 
 class ServerSentEvent:
@@ -64,32 +67,32 @@ class SSEDecoder:
         self._pending = b""
         self._data: List[str] = []
         self._event: Optional[str] = None
+        # Nothing pending (no partial line, data or event type): one flag for the fast path.
+        self._idle = True
 
-    def single_data(self, chunk: bytes) -> Optional[str]:
-        """The data of ``chunk`` when it is exactly one one-line ``data:`` event of the default
-        type and nothing is pending; ``None`` otherwise (then use :meth:`feed`).
+    def single_data(self, chunk: bytes) -> Optional[bytes]:
+        """The data (as bytes) of ``chunk`` when it is exactly one one-line ``data:`` event of
+        the default type and nothing is pending; ``None`` otherwise (then use :meth:`feed`).
 
         That is the usual chunk (gateways flush one event per write), and the stream loop
-        takes it without building an event object or splitting lines: the same result as
-        :meth:`feed` gives, in a few byte checks done in C.
+        takes it without building an event object, splitting lines or decoding text: the
+        same result as :meth:`feed` gives, in a few byte checks done in C.
         """
         if (
-            chunk[-2:] == b"\n\n"
+            self._idle
+            and chunk[-2:] == b"\n\n"
             and chunk[:6] == b"data: "
-            and not self._pending
-            and not self._data
-            and self._event is None
             and chunk.count(b"\n") == 2
             and b"\r" not in chunk
         ):
-            return chunk[6:-2].decode("utf-8", errors="replace")
+            return chunk[6:-2]
         return None
 
     def feed(self, chunk: bytes) -> List[ServerSentEvent]:
         """Decode what ``chunk`` completes; keep any unfinished line for the next call."""
         single = self.single_data(chunk)
         if single is not None:
-            return [ServerSentEvent(single)]
+            return [ServerSentEvent(single.decode("utf-8", errors="replace"))]
         data = self._pending + chunk
         if b"\r" in data:
             # A CR at the very end may be the first half of a CRLF split across chunks.
@@ -107,6 +110,7 @@ class SSEDecoder:
             event = self._line(line)
             if event is not None:
                 events.append(event)
+        self._idle = not self._pending and not self._data and self._event is None
         return events
 
     def flush(self) -> List[ServerSentEvent]:
@@ -115,6 +119,7 @@ class SSEDecoder:
         event = self._line(b"")
         if event is not None:
             events.append(event)
+        self._idle = not self._pending and not self._data and self._event is None
         return events
 
     def _line(self, raw: bytes) -> Optional[ServerSentEvent]:
@@ -152,7 +157,9 @@ class _ChunkParser(Generic[ChunkT]):
         self.cast_to = cast_to
         if not cast_to.__pydantic_complete__:
             cast_to.model_rebuild()  # models build on first use (defer_build)
-        self._validate_json: Callable[[str], ChunkT] = cast_to.__pydantic_validator__.validate_json
+        self._validate_json: Callable[[Union[str, bytes]], ChunkT] = (
+            cast_to.__pydantic_validator__.validate_json
+        )
         self.headers = dict(headers)
         self.meta = ResponseMeta(self.headers)
         self.secrets = secrets
@@ -166,22 +173,18 @@ class _ChunkParser(Generic[ChunkT]):
         """The chunk an event carries, ``None`` for the end marker; raises on an error event."""
         return self.parse_data(event.data, event.event)
 
-    def parse_data(self, data: str, event: Optional[str] = None) -> Optional[ChunkT]:
-        """The chunk an event's ``data`` carries (``event`` is its type, ``None`` for the
-        default), ``None`` for the end marker; raises on an error event."""
-        if data == DONE_MARKER:
+    def parse_data(self, data: Union[str, bytes], event: Optional[str] = None) -> Optional[ChunkT]:
+        """The chunk an event's ``data`` carries (text, or UTF-8 bytes from the fast path;
+        ``event`` is its type, ``None`` for the default), ``None`` for the end marker; raises
+        on an error event."""
+        if data in _DONE:
             self.done = True
             return None
         try:
             # The model's validator itself: model_validate_json only adds a Python call.
             chunk = self._validate_json(data)
         except ValidationError:
-            text = redact(data, self.secrets)
-            raise APIResponseValidationError(
-                f"stream chunk {self.chunks + 1} is not valid JSON: {text[:200]}",
-                status_code=200,
-                body=text,
-            ) from None
+            chunk = self._validate_text(data)
         extra = chunk.__pydantic_extra__
         if event == "error" or (extra and "error" in extra):
             body = redact_json(chunk.to_dict(), self.secrets)
@@ -192,17 +195,35 @@ class _ChunkParser(Generic[ChunkT]):
                 body=body,
                 headers=self.headers,
             )
-        chunk._meta = self.meta  # one object for the whole stream
+        attach(chunk, self.meta)  # one meta object for the whole stream
         self.chunks += 1
         choices = getattr(chunk, "choices", None)
         if choices:
             self._note_finish(choices)
         return chunk
 
+    def _validate_text(self, data: Union[str, bytes]) -> ChunkT:
+        # Bytes that are not UTF-8 are read as text with replacement characters, as the
+        # general decoder does; anything else that fails is reported.
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        try:
+            if isinstance(data, bytes):
+                return self._validate_json(text)
+        except ValidationError:
+            pass
+        text = redact(text, self.secrets)
+        raise APIResponseValidationError(
+            f"stream chunk {self.chunks + 1} is not valid JSON: {text[:200]}",
+            status_code=200,
+            body=text,
+        ) from None
+
     def _note_finish(self, choices: Iterable[Any]) -> None:
+        seen = self._seen_choices
         for choice in choices:
             index = getattr(choice, "index", None)
-            self._seen_choices.add(index)
+            if index not in seen:
+                seen.add(index)
             if getattr(choice, "finish_reason", None):
                 self._finished_choices.add(index)
 
