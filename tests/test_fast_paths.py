@@ -412,3 +412,11 @@ def test_a_stream_of_an_unbuilt_model_builds_it() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "['x']"
+
+
+def test_fast_path_reads_bytes_that_are_not_utf8_as_the_general_path_does() -> None:
+    event = b'data: {"choices": [{"index": 0, "delta": {"content": "a\xffb"}}]}\n\n'
+    done = b"data: [DONE]\n\n"
+    fast = contents([event, done])  # one event per read: validated from the bytes
+    general = contents([event[:10], event[10:], done])  # split: the general decoder
+    assert fast == general == [("a\ufffdb", None)]
