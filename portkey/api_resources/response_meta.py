@@ -12,20 +12,30 @@ mechanisms are used: :func:`id`, :class:`weakref.ref` and its callback.
 """
 
 import weakref
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 
 class ResponseMeta:
-    """The HTTP headers (names in lower case) and raw bytes of one response.
+    """The HTTP headers and raw bytes of one response.
 
-    One object per HTTP response: every chunk of a stream shares its stream's.
+    One object per HTTP response: every chunk of a stream shares its stream's. The headers are
+    taken as the HTTP library gives them and copied with lower-case names on first use, which
+    most responses never see.
     """
 
-    __slots__ = ("headers", "raw")
+    __slots__ = ("_headers", "_received", "raw")
 
-    def __init__(self, headers: Dict[str, str], raw: bytes = b"") -> None:
-        self.headers = headers
+    def __init__(self, headers: Mapping[str, str], raw: bytes = b"") -> None:
+        self._received = headers
+        self._headers: Optional[Dict[str, str]] = None
         self.raw = raw
+
+    @property
+    def headers(self) -> Dict[str, str]:
+        """The headers, names in lower case (read-only: ``get_headers()`` hands out copies)."""
+        if self._headers is None:
+            self._headers = {name.lower(): value for name, value in self._received.items()}
+        return self._headers
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ResponseMeta):

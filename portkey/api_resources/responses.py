@@ -162,6 +162,9 @@ _ERROR_ENVELOPE_KEYS = frozenset({"error", "provider"})
 def parse_response(cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str]) -> ResponseT:
     """Validate a JSON body into ``cls`` and attach the headers and raw bytes.
 
+    ``headers`` is taken as the HTTP library gives it (any spelling of the names; it must not
+    change afterwards): it is copied with lower-case names the first time it is read.
+
     Raises ``ValueError`` (which the requestors report as ``APIResponseValidationError``) for a
     success status whose body is only an error: returning it as an empty response would lose
     the error silently.
@@ -170,7 +173,7 @@ def parse_response(cls: Type[ResponseT], raw: bytes, headers: Mapping[str, str])
     extra = response.__pydantic_extra__
     if extra and "error" in extra and _is_error_envelope(response):
         raise ValueError("a success status with an error body")
-    attach(response, ResponseMeta(dict(headers), raw))
+    attach(response, ResponseMeta(headers, raw))  # headers copied (lower-cased) when read
     return response
 
 
@@ -342,7 +345,7 @@ class BinaryResponse:
 
     def __init__(self, content: bytes, headers: Mapping[str, str]) -> None:
         self.content = content
-        self.headers = dict(headers)
+        self.headers = {name.lower(): value for name, value in headers.items()}
 
     @property
     def gateway(self) -> GatewayInfo:
