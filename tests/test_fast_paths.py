@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import requests
 from provider_stub import ProviderStub, answer_text, status
 
 import portkey
@@ -420,3 +421,13 @@ def test_fast_path_reads_bytes_that_are_not_utf8_as_the_general_path_does() -> N
     fast = contents([event, done])  # one event per read: validated from the bytes
     general = contents([event[:10], event[10:], done])  # split: the general decoder
     assert fast == general == [("a\ufffdb", None)]
+
+
+def test_headers_are_lower_cased_when_read_not_when_received() -> None:
+    received = requests.structures.CaseInsensitiveDict({"X-Portkey-Cache-Status": "HIT"})
+    response = parse_response(ChatCompletion, b'{"id": "x"}', received)
+    meta = meta_of(response)
+    assert meta._headers is None  # nothing copied on the call's path
+    assert response.get_headers() == {"x-portkey-cache-status": "HIT"}
+    assert response.gateway.cache_status == "HIT"
+    assert meta._headers == {"x-portkey-cache-status": "HIT"}  # copied once, then kept
