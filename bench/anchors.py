@@ -4,10 +4,11 @@
   SDK and raw runs, interleaved with them, so its ratios to the same raw baselines show where
   a widely used SDK sits. It sends its own headers (no ``x-portkey-*``), so it is a reference
   point, not a like-for-like comparison.
-* ``portkey-ai`` from PyPI is not measured: it installs an import package ``portkey_ai``,
-  the same name as this repo's alias package, so both cannot live in one environment, and a
-  ``bench`` extra of a project itself named ``portkey-ai`` would name itself. Measuring it
-  would need a separate virtual environment and a second process; see ``bench/README.md``.
+* ``portkey-ai`` 2.3 from PyPI: it installs an import package ``portkey_ai``, the name of this
+  repo's alias package, so it runs in its own venv (``venvs.py``, made by ``make
+  bench-anchors``) and its own processes: process start to first response beside the SDK's
+  (``first_response.py``), and sync calls and streams against raw requests in one child
+  process (``anchor_child.py``).
 """
 
 import importlib
@@ -19,10 +20,15 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from .harness import SyncRun, timed
 from .workload import MESSAGES, MODEL, PROVIDER_KEY
 
-PORTKEY_AI_SKIPPED = (
-    "not measured: PyPI's portkey-ai installs the import package portkey_ai, which clashes "
-    "with this repo's portkey_ai alias package"
-)
+
+def portkey_ai_status() -> str:
+    """Which portkey-ai the anchor runs measure, or why they are skipped."""
+    from .venvs import installed_version
+
+    version = installed_version("portkey-ai", "portkey-ai")
+    if version is None:
+        return "not measured: its venv is not made (make bench-anchors; needs the network)"
+    return f"portkey-ai {version} in bench/.cache/venv-portkey-ai"
 
 
 def openai_version() -> Optional[str]:
@@ -82,4 +88,4 @@ def openai_stream(base_url: str, chunks: int) -> Dict[str, SyncRun]:
 
 def describe() -> str:
     """A one-line JSON summary of which anchors are available."""
-    return json.dumps({"openai": openai_version(), "portkey-ai": PORTKEY_AI_SKIPPED})
+    return json.dumps({"openai": openai_version(), "portkey-ai": portkey_ai_status()})

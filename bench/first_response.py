@@ -20,11 +20,13 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Dict, Mapping, Tuple
 
 from portkey import Config
 
-from .harness import REPO_ROOT, Samples, child_environment, rotated
+from .harness import CACHE_DIR, REPO_ROOT, Samples, child_environment, rotated
+from .venvs import python_of
 from .workload import MESSAGES, MODEL, PORTKEY_KEY, PROVIDER_KEY, RawRequest
 
 #: What each child runs; ``ARGS`` is the JSON document of ``arguments()`` (argv[1]).
@@ -59,6 +61,21 @@ client = portkey.Portkey(
 answer = client.chat.completions.create(messages=ARGS["messages"])
 assert answer.choices[0].message.content
 """,
+    # Anchor, not the SDK: raw requests plus pydantic validating the answer into one small
+    # model, the least any pydantic-based SDK loads (pydantic itself and one model build).
+    "pydantic_floor": """
+import json, sys
+ARGS = json.loads(sys.argv[1])
+import requests
+from pydantic import BaseModel
+class Answer(BaseModel):
+    choices: list
+response = requests.post(
+    ARGS["url"], data=ARGS["body"].encode(), headers=ARGS["headers"], timeout=600
+)
+response.raise_for_status()
+assert Answer.model_validate_json(response.content).choices
+""",
     "raw": """
 import json, sys
 ARGS = json.loads(sys.argv[1])
@@ -70,6 +87,22 @@ response.raise_for_status()
 assert json.loads(response.content)["choices"][0]["message"]["content"]
 """,
 }
+
+
+#: The reference SDK (PyPI portkey-ai 2.3), run in its own venv (see ``venvs.py``).
+PORTKEY_AI_SCRIPT = """
+import json, sys
+ARGS = json.loads(sys.argv[1])
+from portkey_ai import Portkey
+client = Portkey(
+    api_key=ARGS["portkey_key"],
+    base_url=ARGS["base_url"],
+    provider="openai",
+    Authorization="Bearer " + ARGS["provider_key"],
+)
+answer = client.chat.completions.create(model=ARGS["model"], messages=ARGS["messages"])
+assert answer.choices[0].message.content
+"""
 
 
 def arguments(base_url: str, config: Config) -> str:
@@ -89,13 +122,15 @@ def arguments(base_url: str, config: Config) -> str:
     )
 
 
-def run_child(script: str, argument: str, env: Mapping[str, str]) -> Tuple[float, float]:
+def run_child(
+    script: str, argument: str, env: Mapping[str, str], python: str, cwd: Path
+) -> Tuple[float, float]:
     """Wall and CPU seconds (user + system) of one fresh interpreter running ``script``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", script, argument],
-        cwd=REPO_ROOT,
+        [python, "-c", script, argument],
+        cwd=cwd,
         env=dict(env),
         check=True,
         capture_output=True,
@@ -106,16 +141,40 @@ def run_child(script: str, argument: str, env: Mapping[str, str]) -> Tuple[float
     return wall, cpu
 
 
-def measure_first_response(base_url: str, config: Config, runs: int) -> Dict[str, Samples]:
-    """Wall and CPU seconds of ``runs`` fresh processes per script, rounds interleaved."""
+def interpreter() -> Tuple[str, str]:
+    """The Python the children run, and what it is: the bench's clean runtime venv when it
+    exists (see ``venvs.py``), else the one running the benchmark."""
+    python = python_of("runtime")
+    if python is not None:
+        return str(python), "bench/.cache/venv-runtime (requests, pydantic, aiohttp, tenacity)"
+    return sys.executable, f"the benchmark's own ({sys.prefix})"
+
+
+def measure_first_response(
+    base_url: str, config: Config, runs: int, with_anchors: bool = False
+) -> Dict[str, Samples]:
+    """Wall and CPU seconds of ``runs`` fresh processes per script, rounds interleaved.
+
+    With ``with_anchors`` and the ``portkey-ai`` venv made, PyPI's portkey-ai runs too (in its
+    own venv, outside this repo, so that its ``portkey_ai`` is the one imported)."""
     argument = arguments(base_url, config)
     env = child_environment()
-    names = list(SCRIPTS)
+    python, _ = interpreter()
+    children: Dict[str, Tuple[str, str, Mapping[str, str], Path]] = {
+        name: (script, python, env, REPO_ROOT) for name, script in SCRIPTS.items()
+    }
+    anchor = python_of("portkey-ai") if with_anchors else None
+    if anchor is not None:
+        anchor_env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+        children["portkey-ai"] = (PORTKEY_AI_SCRIPT, str(anchor), anchor_env, CACHE_DIR)
+    names = list(children)
     for name in names:  # unrecorded: writes the byte-code caches, warms the file cache
-        run_child(SCRIPTS[name], argument, env)
+        script, child_python, child_env, cwd = children[name]
+        run_child(script, argument, child_env, child_python, cwd)
     results = {name: Samples() for name in names}
     for run in range(runs):
         for name in rotated(names, run):
-            wall, cpu = run_child(SCRIPTS[name], argument, env)
+            script, child_python, child_env, cwd = children[name]
+            wall, cpu = run_child(script, argument, child_env, child_python, cwd)
             results[name].add(wall, cpu, 1)
     return results

@@ -113,13 +113,13 @@ def rows(result: Mapping[str, Any]) -> List[Row]:
     )
     for kind, label, unit, digits, target in compared:
         shown = "/s" if unit == "chunks_per_s" else unit
-        for style in ("module", "client", "openai"):
+        for style in ("module", "client", "pydantic_floor", "openai", "portkey-ai"):
             for clock in ("", "cpu_"):
                 key = f"{kind}_{style}_{clock}{unit}"
                 if key not in m:
                     continue
                 ratio_key = f"{kind}_{style}_{clock}ratio"
-                anchor = style == "openai"
+                anchor = style not in ("module", "client")
                 out.append(
                     Row(
                         label.format(style=style) if not clock else "  CPU time of the same",

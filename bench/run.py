@@ -141,6 +141,7 @@ class Figures:
     anchor_metrics: Dict[str, float] = field(default_factory=dict)
     anchor_ratios: Dict[str, float] = field(default_factory=dict)
     samples: Dict[str, Any] = field(default_factory=dict)
+    notes: Dict[str, str] = field(default_factory=dict)
 
     def compare(self, kind: str, results: Mapping[str, Samples], unit: str, scale: float) -> None:
         """Medians of every run (wall and CPU) and each run's paired ratio to ``raw``."""
@@ -158,13 +159,13 @@ class Figures:
 
 
 #: Run names that are anchors (other SDKs), kept apart from the SDK's own figures.
-ANCHORS = frozenset({"openai"})
+ANCHORS = frozenset({"openai", "portkey-ai", "pydantic_floor"})
 
 
 def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, Any]:
     """Run the chosen measurements and return the result document."""
     from .async_calls import measure_async
-    from .first_response import measure_first_response
+    from .first_response import interpreter, measure_first_response
     from .prep import measure_prep
     from .processes import measure_imports, measure_rss
     from .streams import measure_streams
@@ -185,8 +186,9 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
             for name, values in imports.items():
                 figures.metrics[f"import_{name}_ms"] = median(values) * 1e3
         if "first" in sections:
-            first = measure_first_response(url, config, counts.first_runs)
+            first = measure_first_response(url, config, counts.first_runs, with_anchors)
             figures.compare("first", first, "ms", 1e3)
+            figures.notes["first_interpreter"] = interpreter()[1]
         if "sync" in sections:
             sync = measure_sync(
                 url,
@@ -239,10 +241,11 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
         "metrics": figures.metrics,
         "ratios": figures.ratios,
         "targets": judge({**figures.metrics, **figures.ratios}),
+        "notes": figures.notes,
         "anchors": {
             "requested": with_anchors,
             "openai": openai,
-            "portkey-ai": anchors.PORTKEY_AI_SKIPPED,
+            "portkey-ai": anchors.portkey_ai_status(),
             "metrics": figures.anchor_metrics,
             "ratios": figures.anchor_ratios,
         },
@@ -288,7 +291,7 @@ def main(argv: Optional[List[str]] = None) -> Mapping[str, Any]:
     print(render_table(result))
     if args.anchors and not result["anchors"]["openai"]:
         print("anchors: openai is not installed (pip install -e '.[bench]'); skipped")
-    print(f"portkey-ai anchor: {anchors.PORTKEY_AI_SKIPPED}")
+    print(f"portkey-ai anchor: {result['anchors']['portkey-ai']}")
     path = write_json(result, args.out_dir)
     print(f"results: {path}")
     return result
