@@ -225,9 +225,11 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
         if "rss" in sections:
             peaks = measure_rss(url, config, counts.rss_calls)
             for name, value in peaks.items():
-                figures.metrics[f"rss_{name}_mb"] = value
+                anchor = name in ANCHORS
+                (figures.anchor_metrics if anchor else figures.metrics)[f"rss_{name}_mb"] = value
                 if name != "raw":
-                    figures.ratios[f"rss_{name}_ratio"] = value / peaks["raw"]
+                    ratios = figures.anchor_ratios if anchor else figures.ratios
+                    ratios[f"rss_{name}_ratio"] = value / peaks["raw"]
 
     return {
         "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
