@@ -157,6 +157,24 @@ class Figures:
                 ratios[f"{kind}_{name}_ratio"] = paired_ratio(samples.wall, raw.wall)
                 ratios[f"{kind}_{name}_cpu_ratio"] = paired_ratio(samples.cpu, raw.cpu)
 
+    def anchor_runs(self, found: Mapping[str, Mapping[str, Samples]], chunks: int) -> None:
+        """The portkey-ai anchor's figures, each ratio against the raw run of its own process."""
+        for kind, runs in found.items():
+            self.samples[f"{kind}_portkey-ai_process"] = {n: asdict(s) for n, s in runs.items()}
+            anchor, raw = runs["portkey-ai"], runs["raw"]
+            for clock in ("", "cpu_"):
+                sdk_values = anchor.cpu if clock else anchor.wall
+                raw_values = raw.cpu if clock else raw.wall
+                if kind == "stream":  # seconds per stream -> chunks per second
+                    self.anchor_metrics[f"stream_portkey-ai_{clock}chunks_per_s"] = chunks / median(
+                        sdk_values
+                    )
+                    ratio = paired_ratio(raw_values, sdk_values)  # rate ratio: raw s / anchor s
+                else:
+                    self.anchor_metrics[f"sync_portkey-ai_{clock}us"] = median(sdk_values) * 1e6
+                    ratio = paired_ratio(sdk_values, raw_values)
+                self.anchor_ratios[f"{kind}_portkey-ai_{clock}ratio"] = ratio
+
 
 #: Run names that are anchors (other SDKs), kept apart from the SDK's own figures.
 ANCHORS = frozenset({"openai", "portkey-ai", "pydantic_floor"})
@@ -219,6 +237,17 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
                 extra=anchors.openai_stream(url, counts.stream_chunks) if openai else None,
             )
             figures.compare("stream", rates, "chunks_per_s", 1.0)
+        if with_anchors and ("sync" in sections or "stream" in sections):
+            found = anchors.measure_portkey_ai(
+                url,
+                config,
+                calls=counts.sync_calls // 3,
+                blocks=counts.sync_blocks // 3 or 1,
+                streams=counts.streams,
+                chunks=counts.stream_chunks,
+            )
+            if found is not None:
+                figures.anchor_runs(found, counts.stream_chunks)
         if "prep" in sections:
             prep = measure_prep(url, config, loops=counts.prep_loops, blocks=counts.prep_blocks)
             figures.compare("prep", prep, "us", 1e6)
