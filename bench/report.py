@@ -33,6 +33,7 @@ TARGETS: Sequence[Tuple[str, str, float]] = (
     ("stream_client_ratio", ">=", 1.00),
     ("stream_module_cpu_ratio", ">=", 1.00),
     ("stream_client_cpu_ratio", ">=", 1.00),
+    ("gateway_sdk_ratio", "<=", 1.05),
     ("rss_module_ratio", "<=", 1.35),
     ("rss_client_ratio", "<=", 1.35),
     ("prep_module_us", "<=", 5.0),
@@ -130,6 +131,27 @@ def rows(result: Mapping[str, Any]) -> List[Row]:
                         "" if anchor else _verdict(j, ratio_key),
                     )
                 )
+    if "gateway_sdk_via_gateway_us" in m:
+        out.append(
+            Row(
+                "via the gateway: SDK vs raw requests",
+                _fmt(m["gateway_sdk_via_gateway_us"], "us", 1),
+                _fmt(m.get("gateway_raw_via_gateway_us"), "us", 1),
+                _fmt(r.get("gateway_sdk_ratio"), "x", 3),
+                "<= 1.05x",
+                _verdict(j, "gateway_sdk_ratio"),
+            )
+        )
+        out.append(
+            Row(
+                "  the gateway hop: raw via gateway vs direct",
+                _fmt(m.get("gateway_raw_via_gateway_us"), "us", 1),
+                _fmt(m.get("gateway_raw_direct_us"), "us", 1),
+                _fmt(r.get("gateway_hop_ratio"), "x", 3),
+                "(reported)",
+                "",
+            )
+        )
     for style in ("module", "client"):
         key = f"prep_{style}_us"
         if key in m:

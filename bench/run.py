@@ -16,7 +16,7 @@ from . import anchors
 from .harness import REPO_ROOT, LoopbackServer, Samples, median, paired_ratio
 from .report import judge, render_table, write_json
 
-SECTIONS = ("imports", "first", "sync", "async", "stream", "prep", "rss")
+SECTIONS = ("imports", "first", "sync", "async", "stream", "gateway", "prep", "rss")
 
 BASELINES = {
     "import": "median seconds of the import statement alone, each in a fresh interpreter "
@@ -34,6 +34,10 @@ BASELINES = {
     "stream": "requests session.post(..., stream=True); for line in r.iter_lines(): lines "
     "starting with b'data: ' other than [DONE] are json.loads()-ed and counted; body read to "
     "its end",
+    "gateway": "sequential sync calls through the real open-source gateway to the bench server "
+    "as its provider: the SDK against a requests.Session posting the SDK's headers and body to "
+    "the gateway (sdk ratio), and that raw call against the same raw call straight to the "
+    "bench server (hop ratio)",
     "prep": "no baseline: module style = read globals, resolve options, build the request "
     "spec; client style = build_spec on a built client; no body encoding, nothing sent",
     "rss": "ru_maxrss of a fresh process after N sequential calls (raw = requests.Session)",
@@ -55,6 +59,8 @@ class Counts:
     concurrency: int
     stream_chunks: int
     streams: int
+    gateway_calls: int
+    gateway_blocks: int
     prep_loops: int
     prep_blocks: int
     rss_calls: int
@@ -74,6 +80,8 @@ FULL = Counts(
     concurrency=64,
     stream_chunks=5000,
     streams=15,
+    gateway_calls=900,
+    gateway_blocks=30,
     prep_loops=100_000,
     prep_blocks=10,
     rss_calls=1000,
@@ -92,6 +100,8 @@ SMOKE = Counts(
     concurrency=16,
     stream_chunks=100,
     streams=2,
+    gateway_calls=6,
+    gateway_blocks=2,
     prep_loops=2000,
     prep_blocks=2,
     rss_calls=20,
@@ -156,6 +166,17 @@ class Figures:
             if raw is not None and name != "raw":
                 ratios[f"{kind}_{name}_ratio"] = paired_ratio(samples.wall, raw.wall)
                 ratios[f"{kind}_{name}_cpu_ratio"] = paired_ratio(samples.cpu, raw.cpu)
+
+    def gateway(self, hop: Mapping[str, Samples]) -> None:
+        """The end-to-end row: per-call times, the SDK's ratio and the hop's ratio."""
+        self.samples["gateway"] = {name: asdict(samples) for name, samples in hop.items()}
+        for name, samples in hop.items():
+            self.metrics[f"gateway_{name}_us"] = median(samples.wall) * 1e6
+            self.metrics[f"gateway_{name}_cpu_us"] = median(samples.cpu) * 1e6
+        sdk, raw, direct = hop["sdk_via_gateway"], hop["raw_via_gateway"], hop["raw_direct"]
+        self.ratios["gateway_sdk_ratio"] = paired_ratio(sdk.wall, raw.wall)
+        self.ratios["gateway_sdk_cpu_ratio"] = paired_ratio(sdk.cpu, raw.cpu)
+        self.ratios["gateway_hop_ratio"] = paired_ratio(raw.wall, direct.wall)
 
     def anchor_runs(self, found: Mapping[str, Mapping[str, Samples]], chunks: int) -> None:
         """The portkey-ai anchor's figures, each ratio against the raw run of its own process."""
@@ -248,6 +269,18 @@ def run(counts: Counts, sections: List[str], with_anchors: bool) -> Dict[str, An
             )
             if found is not None:
                 figures.anchor_runs(found, counts.stream_chunks)
+        if "gateway" in sections:
+            from .gateway_hop import measure_gateway_hop
+
+            hop, note = measure_gateway_hop(
+                url,
+                calls=counts.gateway_calls,
+                blocks=counts.gateway_blocks,
+                warmup=max(2, counts.gateway_calls // 20),
+            )
+            figures.notes["gateway"] = note
+            if hop is not None:
+                figures.gateway(hop)
         if "prep" in sections:
             prep = measure_prep(url, config, loops=counts.prep_loops, blocks=counts.prep_blocks)
             figures.compare("prep", prep, "us", 1e6)

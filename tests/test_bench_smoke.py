@@ -27,6 +27,11 @@ METRICS: List[str] = [
     *(f"prep_{style}_{clock}us" for style in STYLES for clock in ("", "cpu_")),
     *(f"rss_{run}_mb" for run in (*STYLES, "raw")),
     *(f"first_{run}_{clock}ms" for run in (*STYLES, "raw") for clock in ("", "cpu_")),
+    *(
+        f"gateway_{run}_{clock}us"
+        for run in ("sdk_via_gateway", "raw_via_gateway", "raw_direct")
+        for clock in ("", "cpu_")
+    ),
 ]
 RATIOS: List[str] = [
     *(
@@ -36,6 +41,9 @@ RATIOS: List[str] = [
         for clock in ("", "cpu_")
     ),
     *(f"rss_{style}_ratio" for style in STYLES),
+    "gateway_sdk_ratio",
+    "gateway_sdk_cpu_ratio",
+    "gateway_hop_ratio",
 ]
 
 
@@ -106,6 +114,7 @@ def test_targets_are_judged_and_the_table_printed(smoke: Dict[str, Any]) -> None
         "async call, client",
         "stream, client",
         "process start -> first response, module",
+        "via the gateway: SDK vs raw requests",
     ):
         assert label in table
     assert "portkey-ai anchor" in table
