@@ -55,27 +55,40 @@ class ResponseMeta:
 #: What a response that came from no HTTP answer (built by hand) reports.
 NO_META = ResponseMeta({})
 
-# id(response) -> (a weak reference to it, its meta). The weak reference's callback runs while
-# the response is being destroyed, before its id can be reused, and removes the entry.
-_TABLE: Dict[int, Tuple["weakref.ref[Any]", ResponseMeta]] = {}
+
+class _Entry(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference to a response that carries the response's key and meta."""
+
+    __slots__ = ("key", "meta")
+
+    key: int
+    meta: ResponseMeta
+
+
+def _forget(entry: "_Entry") -> None:
+    # Runs while the response is being destroyed, before its id can be reused.
+    if _TABLE.get(entry.key) is entry:
+        del _TABLE[entry.key]
+
+
+# id(response) -> its entry; an entry leaves the table when its response is garbage-collected.
+_TABLE: Dict[int, _Entry] = {}
 
 
 def attach(response: object, meta: ResponseMeta) -> None:
     """Record ``meta`` as what came with ``response`` (replacing any earlier record)."""
-    key = id(response)
-
-    def forget(_: object) -> None:
-        _TABLE.pop(key, None)
-
-    _TABLE[key] = (weakref.ref(response, forget), meta)
+    entry = _Entry(response, _forget)
+    entry.key = key = id(response)
+    entry.meta = meta
+    _TABLE[key] = entry
 
 
 def meta_of(response: object) -> ResponseMeta:
     """What came with ``response``; :data:`NO_META` for one that was not given any."""
     entry = _TABLE.get(id(response))
-    if entry is None or entry[0]() is not response:
+    if entry is None or entry() is not response:
         return NO_META
-    return entry[1]
+    return entry.meta
 
 
 def tracked() -> int:

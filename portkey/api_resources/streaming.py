@@ -13,7 +13,6 @@ from typing import (
     AsyncIterator,
     Callable,
     Generic,
-    Iterable,
     Iterator,
     List,
     Mapping,
@@ -198,8 +197,14 @@ class _ChunkParser(Generic[ChunkT]):
         attach(chunk, self.meta)  # one meta object for the whole stream
         self.chunks += 1
         choices = getattr(chunk, "choices", None)
-        if choices:
-            self._note_finish(choices)
+        if choices:  # which choices were seen, and finished (inline: runs for every chunk)
+            seen = self._seen_choices
+            for choice in choices:
+                index = getattr(choice, "index", None)
+                if index not in seen:
+                    seen.add(index)
+                if getattr(choice, "finish_reason", None):
+                    self._finished_choices.add(index)
         return chunk
 
     def _validate_text(self, data: Union[str, bytes]) -> ChunkT:
@@ -217,15 +222,6 @@ class _ChunkParser(Generic[ChunkT]):
             status_code=200,
             body=text,
         ) from None
-
-    def _note_finish(self, choices: Iterable[Any]) -> None:
-        seen = self._seen_choices
-        for choice in choices:
-            index = getattr(choice, "index", None)
-            if index not in seen:
-                seen.add(index)
-            if getattr(choice, "finish_reason", None):
-                self._finished_choices.add(index)
 
     def check_complete(self) -> None:
         """Raise when the body ended without the end marker and mid-answer."""
