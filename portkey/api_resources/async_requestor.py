@@ -213,9 +213,17 @@ class AsyncRequestor:
     async def request(self, spec: RequestSpec, cast_to: Type[ResponseT]) -> ResponseT:
         """Send ``spec`` (with retries) and parse the JSON answer into ``cast_to``."""
         try:
-            # The first attempt without the _with_retries layer: one coroutine fewer to pass
-            # through at every suspension of every call.
-            status, headers, content = await self._send_and_read(spec)
+            # The first attempt inline (no _with_retries or _send_and_read coroutine): two
+            # layers fewer for every suspension of every call to pass through.
+            response = await self._send(spec)
+            try:
+                content = await response.read()
+            except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise _read_failure(spec, exc) from None
+            finally:
+                response.release()
+            status = response.status
+            headers: Mapping[str, str] = response.headers
         except Exception as exc:
             if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
                 raise
@@ -333,10 +341,8 @@ class AsyncRequestor:
         response = await self._send(spec)
         try:
             content = await response.read()
-        except asyncio.TimeoutError as exc:
-            raise APITimeoutError(connection_error_message(spec, exc)) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(connection_error_message(spec, exc)) from None
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _read_failure(spec, exc) from None
         finally:
             response.release()
         # The headers as aiohttp keeps them: lower-cased only if someone reads them.
@@ -354,6 +360,13 @@ class AsyncRequestor:
         except (aiohttp.ClientError, OSError) as exc:
             response.close()
             raise APIConnectionError(connection_error_message(spec, exc)) from None
+
+
+def _read_failure(spec: RequestSpec, exc: BaseException) -> APIConnectionError:
+    """The SDK's error for a body that could not be read."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return APITimeoutError(connection_error_message(spec, exc))
+    return APIConnectionError(connection_error_message(spec, exc))
 
 
 # ---- websockets (the realtime API) -----------------------------------------------------------
