@@ -28,6 +28,7 @@ from portkey import (
     LLMOptions,
     Portkey,
 )
+from portkey.api_resources.resources.chat import checked_messages
 from portkey.api_resources.response_meta import meta_of, tracked
 from portkey.api_resources.responses import APIResponse, ChatCompletionChunk, parse_response
 from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder, Stream
@@ -431,3 +432,31 @@ def test_headers_are_lower_cased_when_read_not_when_received() -> None:
     assert response.get_headers() == {"x-portkey-cache-status": "HIT"}
     assert response.gateway.cache_status == "HIT"
     assert meta._headers == {"x-portkey-cache-status": "HIT"}  # copied once, then kept
+
+
+# ---- cheap type checks on every call keep their verdicts ------------------------------------
+
+
+@pytest.mark.parametrize("bad", [None, "Hi", b"Hi", {"role": "user", "content": "Hi"}, []])
+def test_chat_messages_check_refuses_what_is_not_a_list_of_messages(bad: Any) -> None:
+    with pytest.raises(portkey.InvalidRequestError) as caught:
+        checked_messages(bad)
+    assert caught.value.field == "messages"
+
+
+def test_chat_messages_check_takes_lists_tuples_and_generators() -> None:
+    message = {"role": "user", "content": "Hi"}
+    assert checked_messages([message]) == [message]
+    assert checked_messages((message,)) == [message]
+    assert checked_messages(m for m in [message]) == [message]
+
+
+async def test_the_open_session_is_found_without_awaiting(stub: ProviderStub) -> None:
+    client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai")
+    requestor = client.requestor
+    assert requestor._open_session() is None  # nothing opened yet on this loop
+    await client.chat.completions.create(model="m", messages=HI)
+    session = requestor._open_session()
+    assert session is not None and session is await requestor.session()
+    await client.close()
+    assert requestor._open_session() is None
