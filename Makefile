@@ -57,7 +57,8 @@ BENCH_STAMP := $(VENV)/.bench-installed
 bench: install  ## SDK vs raw requests/aiohttp on a loopback server: a table + bench/results/<time>.json
 	$(BIN)/python -m bench
 
-bench-anchors: install $(BENCH_STAMP)  ## the same, with the openai SDK measured as an anchor
+bench-anchors: install $(BENCH_STAMP)  ## the same, with the openai SDK and portkey-ai 2.3 (own venv, needs the network) as anchors
+	$(BIN)/python -m bench.venvs
 	$(BIN)/python -m bench --anchors
 
 $(BENCH_STAMP): $(STAMP)

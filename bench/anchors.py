@@ -4,25 +4,32 @@
   SDK and raw runs, interleaved with them, so its ratios to the same raw baselines show where
   a widely used SDK sits. It sends its own headers (no ``x-portkey-*``), so it is a reference
   point, not a like-for-like comparison.
-* ``portkey-ai`` from PyPI is not measured: it installs an import package ``portkey_ai``,
-  the same name as this repo's alias package, so both cannot live in one environment, and a
-  ``bench`` extra of a project itself named ``portkey-ai`` would name itself. Measuring it
-  would need a separate virtual environment and a second process; see ``bench/README.md``.
+* ``portkey-ai`` 2.3 from PyPI: it installs an import package ``portkey_ai``, the name of this
+  repo's alias package, so it runs in its own venv (``venvs.py``, made by ``make
+  bench-anchors``) and its own processes: process start to first response beside the SDK's
+  (``first_response.py``), and sync calls and streams against raw requests in one child
+  process (``anchor_child.py``).
 """
 
 import importlib
 import importlib.util
 import json
+import subprocess
 import time
 from typing import Any, Awaitable, Callable, Dict, Optional
 
-from .harness import SyncRun, timed
+from .harness import CACHE_DIR, REPO_ROOT, Samples, SyncRun, child_environment, timed
 from .workload import MESSAGES, MODEL, PROVIDER_KEY
 
-PORTKEY_AI_SKIPPED = (
-    "not measured: PyPI's portkey-ai installs the import package portkey_ai, which clashes "
-    "with this repo's portkey_ai alias package"
-)
+
+def portkey_ai_status() -> str:
+    """Which portkey-ai the anchor runs measure, or why they are skipped."""
+    from .venvs import installed_version
+
+    version = installed_version("portkey-ai", "portkey-ai")
+    if version is None:
+        return "not measured: its venv is not made (make bench-anchors; needs the network)"
+    return f"portkey-ai {version} in bench/.cache/venv-portkey-ai"
 
 
 def openai_version() -> Optional[str]:
@@ -82,4 +89,49 @@ def openai_stream(base_url: str, chunks: int) -> Dict[str, SyncRun]:
 
 def describe() -> str:
     """A one-line JSON summary of which anchors are available."""
-    return json.dumps({"openai": openai_version(), "portkey-ai": PORTKEY_AI_SKIPPED})
+    return json.dumps({"openai": openai_version(), "portkey-ai": portkey_ai_status()})
+
+
+def measure_portkey_ai(
+    base_url: str, config: Any, *, calls: int, blocks: int, streams: int, chunks: int
+) -> Optional[Dict[str, Dict[str, Samples]]]:
+    """Sync calls and streams of PyPI's portkey-ai against raw requests, in its own venv and
+    process (``anchor_child.py``); ``None`` when its venv is not made."""
+    from .venvs import python_of
+    from .workload import MESSAGES, MODEL, PORTKEY_KEY, RawRequest
+
+    python = python_of("portkey-ai")
+    if python is None:
+        return None
+    raw, raw_stream = RawRequest(base_url, config), RawRequest(base_url, config, stream=True)
+    job = {
+        "base_url": base_url,
+        "portkey_key": PORTKEY_KEY,
+        "provider_key": PROVIDER_KEY,
+        "model": MODEL,
+        "messages": MESSAGES,
+        "url": raw.url,
+        "headers": raw.headers,
+        "body": raw.body.decode(),
+        "stream_headers": raw_stream.headers,
+        "stream_body": raw_stream.body.decode(),
+        "stream_chunks": chunks,
+        "calls": calls,
+        "blocks": blocks,
+        "streams": streams,
+    }
+    env = {k: v for k, v in child_environment().items() if k != "PYTHONPATH"}
+    output = subprocess.run(
+        [str(python), "-P", str(REPO_ROOT / "bench" / "anchor_child.py")],
+        cwd=CACHE_DIR,
+        env=env,
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = json.loads(output.strip().splitlines()[-1])
+    return {
+        kind: {name: Samples(runs["wall"], runs["cpu"]) for name, runs in found[kind].items()}
+        for kind in ("sync", "stream")
+    }

@@ -12,7 +12,8 @@ from typing import Dict, List
 
 from portkey import Config
 
-from .harness import REPO_ROOT, rotated
+from .first_response import interpreter
+from .harness import REPO_ROOT, child_environment, rotated
 from .workload import RawRequest
 
 #: What each import figure times, in a fresh interpreter.
@@ -31,6 +32,7 @@ def import_seconds(statement: str) -> float:
     output = subprocess.run(
         [sys.executable, "-c", _TIMER.format(statement=statement)],
         cwd=REPO_ROOT,
+        env=child_environment(),
         check=True,
         capture_output=True,
         text=True,
@@ -54,7 +56,7 @@ def peak_rss_mb(variant: str, base_url: str, calls: int, raw_request: str = "") 
     """Peak RSS (MiB) of a fresh process that made ``calls`` calls in ``variant`` style."""
     output = subprocess.run(
         [
-            sys.executable,
+            interpreter()[0],
             "-m",
             "bench.rss_child",
             "--variant",
@@ -65,6 +67,7 @@ def peak_rss_mb(variant: str, base_url: str, calls: int, raw_request: str = "") 
             str(calls),
         ],
         cwd=REPO_ROOT,
+        env=child_environment(),
         check=True,
         capture_output=True,
         text=True,
@@ -74,10 +77,14 @@ def peak_rss_mb(variant: str, base_url: str, calls: int, raw_request: str = "") 
 
 
 def measure_rss(base_url: str, config: Config, calls: int) -> Dict[str, float]:
-    """Peak RSS after ``calls`` calls for the module style, the client style and raw requests."""
+    """Peak RSS after ``calls`` calls: module style, client style, raw requests, and raw requests
+    with pydantic validating each answer into one small model (the floor of a pydantic SDK).
+    Children run in the clean runtime venv when it exists (see ``first_response.interpreter``)."""
     raw = RawRequest(base_url, config)
     request = json.dumps({"url": raw.url, "headers": raw.headers, "body": raw.body.decode()})
     return {
-        variant: peak_rss_mb(variant, base_url, calls, request if variant == "raw" else "")
-        for variant in ("module", "client", "raw")
+        variant: peak_rss_mb(
+            variant, base_url, calls, request if variant in ("raw", "pydantic_floor") else ""
+        )
+        for variant in ("module", "client", "raw", "pydantic_floor")
     }

@@ -28,9 +28,26 @@ def _raw_call(request: Dict[str, Any]) -> Callable[[], object]:
     return raw_call
 
 
+def _floor_call(request: Dict[str, Any]) -> Callable[[], object]:
+    # The least a pydantic-based SDK loads: raw requests, then pydantic and one small model.
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        choices: List[Any]
+
+    raw_call = _raw_call(request)
+
+    def floor_call() -> object:
+        return Answer.model_validate(raw_call())
+
+    return floor_call
+
+
 def _call(variant: str, base_url: str) -> Callable[[], object]:
     if variant == "raw":
         return _raw_call(json.loads(sys.stdin.read()))
+    if variant == "pydantic_floor":
+        return _floor_call(json.loads(sys.stdin.read()))
     import portkey
 
     from .workload import MESSAGES, bench_config, client_params, configure_module
@@ -64,7 +81,9 @@ def peak_rss_mb() -> float:
 def main(argv: Optional[List[str]] = None) -> None:
     """Make the calls, then print the JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variant", choices=("module", "client", "raw"), required=True)
+    parser.add_argument(
+        "--variant", choices=("module", "client", "raw", "pydantic_floor"), required=True
+    )
     parser.add_argument("--url", required=True)
     parser.add_argument("--calls", type=int, default=1000)
     args = parser.parse_args(argv)

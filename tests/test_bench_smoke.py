@@ -26,12 +26,24 @@ METRICS: List[str] = [
     *(f"stream_{run}_{clock}chunks_per_s" for run in (*STYLES, "raw") for clock in ("", "cpu_")),
     *(f"prep_{style}_{clock}us" for style in STYLES for clock in ("", "cpu_")),
     *(f"rss_{run}_mb" for run in (*STYLES, "raw")),
+    *(f"first_{run}_{clock}ms" for run in (*STYLES, "raw") for clock in ("", "cpu_")),
+    *(
+        f"gateway_{run}_{clock}us"
+        for run in ("sdk_via_gateway", "raw_via_gateway", "raw_direct")
+        for clock in ("", "cpu_")
+    ),
 ]
 RATIOS: List[str] = [
-    f"{kind}_{style}_{clock}ratio"
-    for kind in ("sync", "async", "stream")
-    for style in STYLES
-    for clock in ("", "cpu_")
+    *(
+        f"{kind}_{style}_{clock}ratio"
+        for kind in ("first", "sync", "async", "stream")
+        for style in STYLES
+        for clock in ("", "cpu_")
+    ),
+    *(f"rss_{style}_ratio" for style in STYLES),
+    "gateway_sdk_ratio",
+    "gateway_sdk_cpu_ratio",
+    "gateway_hop_ratio",
 ]
 
 
@@ -73,6 +85,13 @@ def test_every_ratio_is_a_positive_finite_number(smoke: Dict[str, Any]) -> None:
     assert {name: ratios[name] for name in RATIOS if not usable(ratios[name])} == {}
 
 
+def test_the_pydantic_floor_is_measured_beside_the_first_response(smoke: Dict[str, Any]) -> None:
+    anchors = smoke["result"]["anchors"]
+    assert usable(anchors["metrics"]["first_pydantic_floor_ms"])
+    assert usable(anchors["ratios"]["first_pydantic_floor_cpu_ratio"])
+    assert smoke["result"]["notes"]["first_interpreter"]
+
+
 def test_targets_are_judged_and_the_table_printed(smoke: Dict[str, Any]) -> None:
     result = smoke["result"]
     targets = result["targets"]
@@ -81,6 +100,8 @@ def test_targets_are_judged_and_the_table_printed(smoke: Dict[str, Any]) -> None
         "sync_module_ratio",
         "stream_client_ratio",
         "prep_module_us",
+        "first_client_ratio",
+        "rss_module_ratio",
     } <= set(targets)
     for entry in targets.values():
         assert isinstance(entry["met"], bool) and entry["op"] in ("<=", ">=")
@@ -92,6 +113,8 @@ def test_targets_are_judged_and_the_table_printed(smoke: Dict[str, Any]) -> None
         "sync call, module",
         "async call, client",
         "stream, client",
+        "process start -> first response, module",
+        "via the gateway: SDK vs raw requests",
     ):
         assert label in table
     assert "portkey-ai anchor" in table

@@ -1,13 +1,20 @@
 """The performance changes keep behaviour: first attempt outside tenacity, reused module-level
-options, env proxies on the async side without ``trust_env``, response headers in slots, and
-the one-event SSE fast path. The stand-in plays the gateway (``base_url`` = the stub)."""
+options, env proxies on the async side without ``trust_env``, response headers in one pydantic
+private attribute shared by a stream's chunks, the one-event SSE fast path in the stream loop,
+and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
 
 import copy
+import gc
+import json
 import logging
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import requests
 from provider_stub import ProviderStub, answer_text, status
 
 import portkey
@@ -21,8 +28,10 @@ from portkey import (
     LLMOptions,
     Portkey,
 )
-from portkey.api_resources.responses import parse_response
-from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder
+from portkey.api_resources.resources.chat import checked_messages
+from portkey.api_resources.response_meta import meta_of, tracked
+from portkey.api_resources.responses import APIResponse, ChatCompletionChunk, parse_response
+from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder, Stream
 from portkey.local.gateway import free_port
 
 HI = [{"role": "user", "content": "Hi"}]
@@ -194,7 +203,7 @@ async def test_async_calls_go_through_a_working_env_proxy(
     assert stub.requests("default")[0].endpoint == "/chat/completions"
 
 
-# ---- response headers kept in slots ---------------------------------------------------------
+# ---- response headers: one private attribute, one object per stream ------------------------
 
 
 def test_stream_chunks_carry_the_response_headers(stub: ProviderStub) -> None:
@@ -205,6 +214,33 @@ def test_stream_chunks_carry_the_response_headers(stub: ProviderStub) -> None:
         c.get_headers()["content-type"].startswith("text/event-stream") for c in chunks
     )
     assert chunks[0].raw_json == ""
+    # The fast path: the chunks share their stream's one headers object, not a copy each.
+    assert len({id(meta_of(c)) for c in chunks}) == 1
+    assert chunks[0].get_headers() is not chunks[1].get_headers()  # callers get copies
+
+
+def test_response_models_hold_no_slots_or_private_attributes() -> None:
+    # The headers live beside the model (response_meta.py): no __slots__ written around
+    # pydantic, and no private attribute for pydantic to set up per stream chunk.
+    for model in (APIResponse, ChatCompletion, ChatCompletionChunk):
+        assert "__slots__" not in vars(model)
+        assert model.__private_attributes__ == {}
+
+
+def test_response_meta_records_die_with_their_responses() -> None:
+    gc.collect()
+    before = tracked()
+    body = b'{"id": "x", "choices": []}'
+    responses = [parse_response(ChatCompletion, body, {"n": str(i)}) for i in range(200)]
+    assert tracked() == before + 200
+    assert [r.get_headers()["n"] for r in responses[:3]] == ["0", "1", "2"]
+    del responses
+    gc.collect()
+    assert tracked() == before
+    # A response built later (often at the very address of a dead one) has no headers.
+    for _ in range(50):
+        parse_response(ChatCompletion, body, {"stale": "yes"})
+        assert ChatCompletion(id="new").get_headers() == {}
 
 
 def test_response_headers_survive_copies_and_pickles() -> None:
@@ -252,3 +288,175 @@ def test_fast_path_events_equal_byte_by_byte_decoding(body: bytes) -> None:
     assert whole == by_byte
     if b"\r" not in body:
         assert by_event == by_byte
+
+
+# ---- the stream loop takes the usual chunk without the general decoder ----------------------
+
+
+def event_bytes(payload: Dict[str, Any]) -> bytes:
+    return b"data: " + json.dumps(payload).encode() + b"\n\n"
+
+
+def chunk_payload(content: str, finish: Any = None) -> Dict[str, Any]:
+    return {"choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}]}
+
+
+def contents(reads: List[bytes]) -> List[Any]:
+    stream: Stream[ChatCompletionChunk] = Stream(
+        cast_to=ChatCompletionChunk, body=iter(reads), close=lambda: None, headers={"a": "b"}
+    )
+    return [(c.choices[0].delta.content, c.choices[0].finish_reason) for c in stream]
+
+
+def test_usual_chunks_skip_the_general_decoder(monkeypatch: Any) -> None:
+    calls: List[bytes] = []
+    general = SSEDecoder.feed
+
+    def counting_feed(self: SSEDecoder, chunk: bytes) -> List[ServerSentEvent]:
+        calls.append(chunk)
+        return general(self, chunk)
+
+    monkeypatch.setattr(SSEDecoder, "feed", counting_feed)
+    reads = [event_bytes(chunk_payload(f"t{i}")) for i in range(5)]
+    reads.append(event_bytes(chunk_payload("", "stop")) + b"data: [DONE]\n\n")  # two events
+    assert contents(reads) == [(f"t{i}", None) for i in range(5)] + [("", "stop")]
+    assert calls == [reads[-1]]  # only the read holding two events took the general path
+
+
+def test_fast_and_general_paths_give_the_same_chunks() -> None:
+    events = [event_bytes(chunk_payload(text)) for text in ("a", "é", "c")]
+    body = b"".join(events) + b"data: [DONE]\n\n"
+    one_per_read = contents([*events, b"data: [DONE]\n\n"])  # the fast path
+    assert one_per_read == contents([body])  # the general path, all in one read
+    assert one_per_read == contents([body[i : i + 7] for i in range(0, len(body), 7)])
+    assert one_per_read == [("a", None), ("é", None), ("c", None)]
+
+
+@pytest.mark.parametrize(
+    "setup, read",
+    [
+        (b"", b"data: a\ndata: b\n\n"),  # two data lines: one event, joined
+        (b"", b"event: error\ndata: x\n\n"),  # a typed event
+        (b"", b"data: a\r\n\r\n"),  # CRLF line ends
+        (b"", b"data: a\n\ndata: b\n\n"),  # two events
+        (b"", b": comment\n\n"),
+        (b"data: pend", b"data: a\n\n"),  # continues a line left over from an earlier read
+        (b"event: update\n", b"data: a\n\n"),  # an event type is pending
+        (b"data: first\n", b"data: a\n\n"),  # data is pending
+    ],
+)
+def test_single_data_declines_anything_but_one_plain_event(setup: bytes, read: bytes) -> None:
+    decoder = SSEDecoder()
+    if setup:
+        assert decoder.feed(setup) == []
+    assert decoder.single_data(read) is None
+
+
+# ---- models build on first use ---------------------------------------------------------------
+
+_FIRST_USE = """
+import json
+import portkey
+from portkey.api_resources import gateway_config, responses
+before = {
+    name: model.__pydantic_complete__
+    for name, model in [
+        ("ChatCompletion", responses.ChatCompletion),
+        ("ModelList", responses.ModelList),
+        ("GatewayTarget", gateway_config.GatewayTarget),
+        ("Config", portkey.Config),
+    ]
+}
+config = portkey.Config(llms=[portkey.LLMOptions(provider="openai", api_key="sk-x", model="m")])
+answer = responses.parse_response(
+    responses.ChatCompletion, b'{"choices": [{"message": {"content": "hi"}}]}', {}
+)
+target = gateway_config.GatewayTarget.model_validate(
+    {"strategy": {"mode": "fallback"}, "targets": [{"provider": "openai"}]}
+)
+print(json.dumps({
+    "before": before,
+    "content": answer.choices[0].message.content,
+    "nested": target.targets[0].provider,
+    "config": config.llms[0].model,
+    "models_unbuilt_after": responses.ModelList.__pydantic_complete__,
+}))
+"""
+
+
+def test_models_are_built_on_first_use_not_at_import() -> None:
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_USE], cwd=root, capture_output=True, text=True, check=True
+    )
+    seen = json.loads(done.stdout)
+    assert seen["before"] == {
+        "ChatCompletion": False,
+        "ModelList": False,
+        "GatewayTarget": False,
+        "Config": False,
+    }
+    assert (seen["content"], seen["nested"], seen["config"]) == ("hi", "openai", "m")
+    assert seen["models_unbuilt_after"] is False  # untouched models stay unbuilt
+
+
+def test_a_stream_of_an_unbuilt_model_builds_it() -> None:
+    code = (
+        "from portkey.api_resources.streaming import Stream\n"
+        "from portkey.api_resources.responses import TextCompletionChunk as T\n"
+        "assert not T.__pydantic_complete__\n"
+        's = Stream(cast_to=T, body=iter([b\'data: {"choices": [{"text": "x"}]}\\n\\n\','
+        " b'data: [DONE]\\n\\n']), close=lambda: None, headers={})\n"
+        "print([c.choices[0].text for c in s])\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "['x']"
+
+
+def test_fast_path_reads_bytes_that_are_not_utf8_as_the_general_path_does() -> None:
+    event = b'data: {"choices": [{"index": 0, "delta": {"content": "a\xffb"}}]}\n\n'
+    done = b"data: [DONE]\n\n"
+    fast = contents([event, done])  # one event per read: validated from the bytes
+    general = contents([event[:10], event[10:], done])  # split: the general decoder
+    assert fast == general == [("a\ufffdb", None)]
+
+
+def test_headers_are_lower_cased_when_read_not_when_received() -> None:
+    received = requests.structures.CaseInsensitiveDict({"X-Portkey-Cache-Status": "HIT"})
+    response = parse_response(ChatCompletion, b'{"id": "x"}', received)
+    meta = meta_of(response)
+    assert meta._headers is None  # nothing copied on the call's path
+    assert response.get_headers() == {"x-portkey-cache-status": "HIT"}
+    assert response.gateway.cache_status == "HIT"
+    assert meta._headers == {"x-portkey-cache-status": "HIT"}  # copied once, then kept
+
+
+# ---- cheap type checks on every call keep their verdicts ------------------------------------
+
+
+@pytest.mark.parametrize("bad", [None, "Hi", b"Hi", {"role": "user", "content": "Hi"}, []])
+def test_chat_messages_check_refuses_what_is_not_a_list_of_messages(bad: Any) -> None:
+    with pytest.raises(portkey.InvalidRequestError) as caught:
+        checked_messages(bad)
+    assert caught.value.field == "messages"
+
+
+def test_chat_messages_check_takes_lists_tuples_and_generators() -> None:
+    message = {"role": "user", "content": "Hi"}
+    assert checked_messages([message]) == [message]
+    assert checked_messages((message,)) == [message]
+    assert checked_messages(m for m in [message]) == [message]
+
+
+async def test_the_open_session_is_found_without_awaiting(stub: ProviderStub) -> None:
+    client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai")
+    requestor = client.requestor
+    assert requestor._open_session() is None  # nothing opened yet on this loop
+    await client.chat.completions.create(model="m", messages=HI)
+    session = requestor._open_session()
+    assert session is not None and session is await requestor.session()
+    await client.close()
+    assert requestor._open_session() is None

@@ -24,6 +24,7 @@ from typing import (
     Awaitable,
     Callable,
     Dict,
+    Mapping,
     Optional,
     Tuple,
     Type,
@@ -52,7 +53,7 @@ from .transport import (
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 T = TypeVar("T")
 
-_Raw = Tuple[int, Dict[str, str], bytes]
+_Raw = Tuple[int, Mapping[str, str], bytes]
 _TIMEOUTS: Dict[Tuple[Optional[float], bool], aiohttp.ClientTimeout] = {}
 
 #: Seconds between re-arming a loop's keep-alive timer; any long interval serves.
@@ -156,6 +157,11 @@ class AsyncRequestor:
 
     async def session(self) -> aiohttp.ClientSession:
         """The running loop's session: the user's, or this requestor's own for this loop."""
+        return self._open_session() or await self._open(asyncio.get_running_loop())
+
+    def _open_session(self) -> Optional[aiohttp.ClientSession]:
+        """The session calls on the running loop go through, if it is open (no await: this
+        is on every call's path, and a coroutine per lookup costs as much as the lookup)."""
         if self._user_session is not None:
             return self._user_session
         loop = asyncio.get_running_loop()
@@ -167,7 +173,7 @@ class AsyncRequestor:
             and record.generation == forks.generation()
         ):
             return record.session
-        return await self._open(loop)
+        return None
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         self._proxies = EnvProxies()  # the environment is read once per pool (see proxies.py)
@@ -206,7 +212,22 @@ class AsyncRequestor:
 
     async def request(self, spec: RequestSpec, cast_to: Type[ResponseT]) -> ResponseT:
         """Send ``spec`` (with retries) and parse the JSON answer into ``cast_to``."""
-        status, headers, content = await self._with_retries(spec, self._send_and_read)
+        try:
+            # The first attempt inline (no _with_retries or _send_and_read coroutine): two
+            # layers fewer for every suspension of every call to pass through.
+            response = await self._send(spec)
+            try:
+                content = await response.read()
+            except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise _read_failure(spec, exc) from None
+            finally:
+                response.release()
+            status = response.status
+            headers: Mapping[str, str] = response.headers
+        except Exception as exc:
+            if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
+                raise
+            status, headers, content = await self._retry(spec, exc, self._send_and_read)
         try:
             return parse_response(cast_to, content, headers, status, spec.secrets)
         except ValueError:
@@ -240,7 +261,13 @@ class AsyncRequestor:
         except Exception as exc:
             if spec.max_retries <= 0 or not self.retry_policy.should_retry(exc):
                 raise
-            attempts = Attempts(spec, exc)
+            return await self._retry(spec, exc, send)
+
+    async def _retry(
+        self, spec: RequestSpec, failure: Exception, send: Callable[[RequestSpec], Awaitable[T]]
+    ) -> T:
+        """Retry ``spec`` after its first attempt failed with ``failure`` (a retryable one)."""
+        attempts = Attempts(spec, failure)
         from tenacity import AsyncRetrying
 
         async for attempt in AsyncRetrying(**attempts.tenacity_settings(self.retry_policy)):
@@ -266,7 +293,7 @@ class AsyncRequestor:
         return timeout
 
     async def _send(self, spec: RequestSpec) -> aiohttp.ClientResponse:
-        session = await self.session()
+        session = self._open_session() or await self._open(asyncio.get_running_loop())
         data: object = spec.body
         if spec.files is not None:
             form = aiohttp.FormData()
@@ -280,7 +307,7 @@ class AsyncRequestor:
             response = await session.request(
                 spec.method,
                 spec.url,
-                headers=dict(spec.headers),
+                headers=spec.headers,  # aiohttp copies them into its own CIMultiDict
                 data=data,
                 params=spec.params,
                 timeout=self._timeout(spec),
@@ -314,13 +341,12 @@ class AsyncRequestor:
         response = await self._send(spec)
         try:
             content = await response.read()
-        except asyncio.TimeoutError as exc:
-            raise APITimeoutError(connection_error_message(spec, exc)) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(connection_error_message(spec, exc)) from None
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _read_failure(spec, exc) from None
         finally:
             response.release()
-        return response.status, lower_headers(response.headers), content
+        # The headers as aiohttp keeps them: lower-cased only if someone reads them.
+        return response.status, response.headers, content
 
     async def _body_chunks(
         self, spec: RequestSpec, response: aiohttp.ClientResponse
@@ -334,6 +360,13 @@ class AsyncRequestor:
         except (aiohttp.ClientError, OSError) as exc:
             response.close()
             raise APIConnectionError(connection_error_message(spec, exc)) from None
+
+
+def _read_failure(spec: RequestSpec, exc: BaseException) -> APIConnectionError:
+    """The SDK's error for a body that could not be read."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return APITimeoutError(connection_error_message(spec, exc))
+    return APIConnectionError(connection_error_message(spec, exc))
 
 
 # ---- websockets (the realtime API) -----------------------------------------------------------

@@ -199,6 +199,10 @@ def _mode_warning(mode: "Modes") -> None:
 class _MaskedRepr(BaseModel):
     """Shows credentials as ``sk-...abcd`` in ``repr`` and ``str``; leaves out unset fields."""
 
+    # Built on first use (here and in subclasses that keep the setting): a program that never
+    # builds a Config does not pay for its validators at import.
+    model_config = ConfigDict(defer_build=True)
+
     def __repr_args__(self) -> Any:
         for name, value in super().__repr_args__():
             if name == "api_key" and isinstance(value, str):
@@ -210,7 +214,7 @@ class _MaskedRepr(BaseModel):
 class Message(BaseModel):
     """One chat message: ``{"role": "user", "content": "..."}``. Extra keys are kept."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, defer_build=True)
     __pydantic_extra__: Dict[str, JSONParam]
 
     role: str = Field(description="Who speaks: system, developer, user, assistant, tool, function.")

@@ -292,7 +292,7 @@ def invalid_config(error: ValidationError) -> InvalidConfigError:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True,
-                              allow_inf_nan=False)  # fmt: skip
+                              allow_inf_nan=False, defer_build=True)  # fmt: skip
 
 
 class RetrySettings(_Strict):
@@ -371,7 +371,7 @@ class GatewayTarget(BaseModel):
     """
 
     model_config = ConfigDict(extra="allow", frozen=True, hide_input_in_errors=True,
-                              allow_inf_nan=False)  # fmt: skip
+                              allow_inf_nan=False, defer_build=True)  # fmt: skip
 
     name: Optional[str] = None
     provider: Optional[str] = None
@@ -468,7 +468,8 @@ class GatewayTarget(BaseModel):
                 raise ValueError(f"unknown key {key!r}; did you mean {guess[0]!r}?")
 
 
-GatewayTarget.model_rebuild()
+# No model_rebuild() here: GatewayTarget builds (resolving its reference to itself) on first
+# use, so that importing the SDK does not pay for a validator most programs never run.
 
 
 def _check_strategy(strategy: Strategy, targets: List[GatewayTarget]) -> None:

@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 import time
-from typing import Callable, Dict, Iterator, Optional, Tuple, Type, TypeVar, Union
+from typing import Callable, Iterator, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 import requests
 import urllib3
@@ -37,7 +37,7 @@ from .transport import (
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 T = TypeVar("T")
 
-_Raw = Tuple[int, Dict[str, str], bytes]
+_Raw = Tuple[int, Mapping[str, str], bytes]
 
 #: Bytes asked of the socket per read of a body; larger than requests' 10 KiB chunks.
 _READ_SIZE = 65536
@@ -222,7 +222,8 @@ class SyncRequestor:
             raise APITimeoutError(connection_error_message(spec, exc)) from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise APIConnectionError(connection_error_message(spec, exc)) from None
-        return response.status_code, lower_headers(response.headers), content
+        # The headers as the library keeps them: lower-cased only if someone reads them.
+        return response.status_code, response.headers, content
 
     @staticmethod
     def _read_all(

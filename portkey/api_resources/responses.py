@@ -33,6 +33,7 @@ from .constants import (
     TRACE_ID_HEADER,
 )
 from .exceptions import ProviderResponseError, error_message
+from .response_meta import ResponseMeta, attach, meta_of
 from .secrets import redact, redact_json
 
 _TARGET_INDEX = re.compile(r"targets\[(\d+)\]")
@@ -46,7 +47,7 @@ class GatewayInfo(BaseModel):
     (``config.targets[1].targets[0]`` -> ``(1, 0)``).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     last_used_option_index: Optional[str] = None
     target_path: Tuple[int, ...] = ()
@@ -78,7 +79,7 @@ class GatewayInfo(BaseModel):
 class PortkeyModel(BaseModel):
     """Base of every response part: lenient, with dict-style access for legacy code."""
 
-    model_config = ConfigDict(extra="allow", protected_namespaces=())
+    model_config = ConfigDict(extra="allow", protected_namespaces=(), defer_build=True)
 
     def __getitem__(self, key: str) -> Any:
         try:
@@ -109,56 +110,50 @@ class PortkeyModel(BaseModel):
 class APIResponse(PortkeyModel):
     """A whole response body, with the HTTP headers it came with."""
 
-    # The headers and the raw body live in slots (set with ``response._headers = ...``), not in
-    # pydantic private attributes: pydantic sets private attributes up in Python on every
-    # instance, which made validating a response or stream chunk cost 2-3 times as much (with
-    # a default_factory it also inspected the factory's signature each time: ~80 us). Unset
-    # slots read as empty; copies, deep copies and pickles keep them (methods below).
-    __slots__ = ("_headers", "_raw")
+    # The headers and raw bytes are kept beside the model (response_meta.py says why); copies,
+    # deep copies and pickles keep them, and equal bodies with different headers are not equal.
 
-    def _meta(self) -> Tuple[Dict[str, str], bytes]:
-        return getattr(self, "_headers", None) or {}, getattr(self, "_raw", None) or b""
-
-    def _set_meta(self, meta: Tuple[Dict[str, str], bytes]) -> "APIResponse":
-        object.__setattr__(self, "_headers", meta[0])
-        object.__setattr__(self, "_raw", meta[1])
-        return self
+    def _response_meta(self) -> ResponseMeta:
+        return meta_of(self)
 
     def __copy__(self) -> "APIResponse":
-        return super().__copy__()._set_meta(self._meta())
+        copied = super().__copy__()
+        attach(copied, meta_of(self))
+        return copied
 
     def __deepcopy__(self, memo: Optional[Dict[int, Any]] = None) -> "APIResponse":
-        headers, raw = self._meta()
-        return super().__deepcopy__(memo)._set_meta((dict(headers), raw))
+        copied = super().__deepcopy__(memo)
+        attach(copied, meta_of(self).copy())
+        return copied
 
     def __getstate__(self) -> Dict[Any, Any]:
-        return {**super().__getstate__(), "__portkey_meta__": self._meta()}
+        meta = meta_of(self)
+        return {**super().__getstate__(), "__portkey_meta__": (meta.headers, meta.raw)}
 
     def __setstate__(self, state: Dict[Any, Any]) -> None:
         state = dict(state)
-        meta = state.pop("__portkey_meta__", ({}, b""))
+        headers, raw = state.pop("__portkey_meta__", ({}, b""))
         super().__setstate__(state)
-        self._set_meta(meta)
+        attach(self, ResponseMeta(headers, raw))
 
     def __eq__(self, other: object) -> bool:
-        # As with private attributes: equal bodies with different headers are not equal.
         if not super().__eq__(other):
             return False
-        return not isinstance(other, APIResponse) or self._meta() == other._meta()
+        return not isinstance(other, APIResponse) or meta_of(self) == meta_of(other)
 
     @property
     def gateway(self) -> GatewayInfo:
         """Which target served the call, retries, cache status, trace id and provider."""
-        return GatewayInfo.from_headers(self._meta()[0])
+        return GatewayInfo.from_headers(self._response_meta().headers)
 
     def get_headers(self) -> Dict[str, str]:
         """The response headers (names in lower case)."""
-        return dict(self._meta()[0])
+        return dict(self._response_meta().headers)
 
     @property
     def raw_json(self) -> str:
         """The body exactly as the gateway sent it."""
-        return self._meta()[1].decode("utf-8", errors="replace")
+        return self._response_meta().raw.decode("utf-8", errors="replace")
 
     def _repr_markdown_(self) -> str:
         """Jupyter rendering: the JSON body and how the gateway served it."""
@@ -188,6 +183,9 @@ def parse_response(
 ) -> ResponseT:
     """Validate a JSON body into ``cls`` and attach the headers and raw bytes.
 
+    ``headers`` is taken as the HTTP library gives it (any spelling of the names; it must not
+    change afterwards): it is copied with lower-case names the first time it is read.
+
     A body that is an error and nothing else (``{"error": {...}}`` with no result, what the
     gateway answers with a 200 when it cannot translate a provider's answer) raises
     :class:`ProviderResponseError` with the gateway's message instead of becoming an empty
@@ -198,7 +196,7 @@ def parse_response(
     fields_set = response.model_fields_set
     if "error" in fields_set and fields_set.isdisjoint(RESULT_KEYS):
         _raise_error_body(response, headers, status_code, secrets)
-    response._set_meta((dict(headers), raw))  # skips pydantic's slower __setattr__
+    attach(response, ResponseMeta(headers, raw))  # headers copied (lower-cased) when read
     return response
 
 
@@ -528,7 +526,7 @@ class BinaryResponse:
 
     def __init__(self, content: bytes, headers: Mapping[str, str]) -> None:
         self.content = content
-        self.headers = dict(headers)
+        self.headers = {name.lower(): value for name, value in headers.items()}
 
     @property
     def gateway(self) -> GatewayInfo:

@@ -13,7 +13,6 @@ from typing import (
     AsyncIterator,
     Callable,
     Generic,
-    Iterable,
     Iterator,
     List,
     Mapping,
@@ -21,6 +20,7 @@ from typing import (
     Tuple,
     Type,
     TypeVar,
+    Union,
 )
 
 from pydantic import ValidationError
@@ -32,14 +32,14 @@ from .exceptions import (
     StreamInterruptedError,
     error_message,
 )
+from .response_meta import ResponseMeta, attach
 from .responses import APIResponse, GatewayInfo
 from .secrets import redact, redact_json
 
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
 
 DONE_MARKER = "[DONE]"
-
-_set_attribute = object.__setattr__
+_DONE = (DONE_MARKER, DONE_MARKER.encode())
 
 
 class ServerSentEvent:
@@ -66,21 +66,32 @@ class SSEDecoder:
         self._pending = b""
         self._data: List[str] = []
         self._event: Optional[str] = None
+        # Nothing pending (no partial line, data or event type): one flag for the fast path.
+        self._idle = True
 
-    def feed(self, chunk: bytes) -> List[ServerSentEvent]:
-        """Decode what ``chunk`` completes; keep any unfinished line for the next call."""
+    def single_data(self, chunk: bytes) -> Optional[bytes]:
+        """The data (as bytes) of ``chunk`` when it is exactly one one-line ``data:`` event of
+        the default type and nothing is pending; ``None`` otherwise (then use :meth:`feed`).
+
+        That is the usual chunk (gateways flush one event per write), and the stream loop
+        takes it without building an event object, splitting lines or decoding text: the
+        same result as :meth:`feed` gives, in a few byte checks done in C.
+        """
         if (
-            chunk.endswith(b"\n\n")
-            and chunk.startswith(b"data: ")
-            and not self._pending
-            and not self._data
-            and self._event is None
+            self._idle
+            and chunk[-2:] == b"\n\n"
+            and chunk[:6] == b"data: "
             and chunk.count(b"\n") == 2
             and b"\r" not in chunk
         ):
-            # The usual chunk: exactly one one-line event, as gateways flush them. Same result
-            # as the general path below, without splitting and a call per line.
-            return [ServerSentEvent(chunk[6:-2].decode("utf-8", errors="replace"))]
+            return chunk[6:-2]
+        return None
+
+    def feed(self, chunk: bytes) -> List[ServerSentEvent]:
+        """Decode what ``chunk`` completes; keep any unfinished line for the next call."""
+        single = self.single_data(chunk)
+        if single is not None:
+            return [ServerSentEvent(single.decode("utf-8", errors="replace"))]
         data = self._pending + chunk
         if b"\r" in data:
             # A CR at the very end may be the first half of a CRLF split across chunks.
@@ -98,6 +109,7 @@ class SSEDecoder:
             event = self._line(line)
             if event is not None:
                 events.append(event)
+        self._idle = not self._pending and not self._data and self._event is None
         return events
 
     def flush(self) -> List[ServerSentEvent]:
@@ -106,6 +118,7 @@ class SSEDecoder:
         event = self._line(b"")
         if event is not None:
             events.append(event)
+        self._idle = not self._pending and not self._data and self._event is None
         return events
 
     def _line(self, raw: bytes) -> Optional[ServerSentEvent]:
@@ -141,8 +154,13 @@ class _ChunkParser(Generic[ChunkT]):
         self, cast_to: Type[ChunkT], headers: Mapping[str, str], secrets: Tuple[str, ...]
     ) -> None:
         self.cast_to = cast_to
-        self._validate_json: Callable[[str], ChunkT] = cast_to.__pydantic_validator__.validate_json
+        if not cast_to.__pydantic_complete__:
+            cast_to.model_rebuild()  # models build on first use (defer_build)
+        self._validate_json: Callable[[Union[str, bytes]], ChunkT] = (
+            cast_to.__pydantic_validator__.validate_json
+        )
         self.headers = dict(headers)
+        self.meta = ResponseMeta(self.headers)
         self.secrets = secrets
         self.decoder = SSEDecoder()
         self.chunks = 0
@@ -152,21 +170,22 @@ class _ChunkParser(Generic[ChunkT]):
 
     def parse(self, event: ServerSentEvent) -> Optional[ChunkT]:
         """The chunk an event carries, ``None`` for the end marker; raises on an error event."""
-        if event.data == DONE_MARKER:
+        return self.parse_data(event.data, event.event)
+
+    def parse_data(self, data: Union[str, bytes], event: Optional[str] = None) -> Optional[ChunkT]:
+        """The chunk an event's ``data`` carries (text, or UTF-8 bytes from the fast path;
+        ``event`` is its type, ``None`` for the default), ``None`` for the end marker; raises
+        on an error event."""
+        if data in _DONE:
             self.done = True
             return None
         try:
             # The model's validator itself: model_validate_json only adds a Python call.
-            chunk = self._validate_json(event.data)
+            chunk = self._validate_json(data)
         except ValidationError:
-            data = redact(event.data, self.secrets)
-            raise APIResponseValidationError(
-                f"stream chunk {self.chunks + 1} is not valid JSON: {data[:200]}",
-                status_code=200,
-                body=data,
-            ) from None
+            chunk = self._validate_text(data)
         extra = chunk.__pydantic_extra__
-        if event.event == "error" or (extra and "error" in extra):
+        if event == "error" or (extra and "error" in extra):
             body = redact_json(chunk.to_dict(), self.secrets)
             status = _error_status(body)
             raise APIStatusError(
@@ -175,21 +194,34 @@ class _ChunkParser(Generic[ChunkT]):
                 body=body,
                 headers=self.headers,
             )
-        # Straight into the slot APIResponse keeps its headers in (see responses.py): going
-        # through pydantic's __setattr__ cost about as much as the rest of this method.
-        _set_attribute(chunk, "_headers", self.headers)
+        attach(chunk, self.meta)  # one meta object for the whole stream
         self.chunks += 1
         choices = getattr(chunk, "choices", None)
-        if choices:
-            self._note_finish(choices)
+        if choices:  # which choices were seen, and finished (inline: runs for every chunk)
+            seen = self._seen_choices
+            for choice in choices:
+                index = getattr(choice, "index", None)
+                if index not in seen:
+                    seen.add(index)
+                if getattr(choice, "finish_reason", None):
+                    self._finished_choices.add(index)
         return chunk
 
-    def _note_finish(self, choices: Iterable[Any]) -> None:
-        for choice in choices:
-            index = getattr(choice, "index", None)
-            self._seen_choices.add(index)
-            if getattr(choice, "finish_reason", None):
-                self._finished_choices.add(index)
+    def _validate_text(self, data: Union[str, bytes]) -> ChunkT:
+        # Bytes that are not UTF-8 are read as text with replacement characters, as the
+        # general decoder does; anything else that fails is reported.
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        try:
+            if isinstance(data, bytes):
+                return self._validate_json(text)
+        except ValidationError:
+            pass
+        text = redact(text, self.secrets)
+        raise APIResponseValidationError(
+            f"stream chunk {self.chunks + 1} is not valid JSON: {text[:200]}",
+            status_code=200,
+            body=text,
+        ) from None
 
     def check_complete(self) -> None:
         """Raise when the body ended without the end marker and mid-answer."""
@@ -264,9 +296,18 @@ class Stream(Generic[ChunkT]):
 
     def _chunks(self) -> Iterator[ChunkT]:
         parser = self._parser
+        single_data = parser.decoder.single_data
+        parse_data = parser.parse_data
         try:
             try:
                 for data in self._body:
+                    text = single_data(data)
+                    if text is not None:  # the usual chunk: one event (see single_data)
+                        chunk = parse_data(text)
+                        if chunk is None:
+                            return  # complete: see below
+                        yield chunk
+                        continue
                     for event in parser.decoder.feed(data):
                         chunk = parser.parse(event)
                         if chunk is None:
@@ -335,9 +376,18 @@ class AsyncStream(Generic[ChunkT]):
 
     async def _chunks(self) -> AsyncGenerator[ChunkT, None]:
         parser = self._parser
+        single_data = parser.decoder.single_data
+        parse_data = parser.parse_data
         try:
             try:
                 async for data in self._body:
+                    text = single_data(data)
+                    if text is not None:  # the usual chunk: one event (see single_data)
+                        chunk = parse_data(text)
+                        if chunk is None:
+                            return  # complete: never wait on the server after [DONE]
+                        yield chunk
+                        continue
                     for event in parser.decoder.feed(data):
                         chunk = parser.parse(event)
                         if chunk is None:

@@ -40,7 +40,10 @@ MessageParam = Union[Message, Mapping[str, Any]]
 
 def checked_messages(messages: Any) -> List[MessageParam]:
     """The messages as a list, each with a role; raises before anything is sent otherwise."""
-    if messages is None or isinstance(messages, (str, bytes, Mapping)):
+    # A plain list first: isinstance against typing's Mapping goes through ABC hooks.
+    if type(messages) is not list and (
+        messages is None or isinstance(messages, (str, bytes, Mapping))
+    ):
         raise InvalidRequestError(
             "messages must be a list like [{'role': 'user', 'content': 'Hi'}]; got "
             f"{type(messages).__name__}",
