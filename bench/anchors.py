@@ -5,9 +5,9 @@
   a widely used SDK sits. It sends its own headers (no ``x-portkey-*``), so it is a reference
   point, not a like-for-like comparison.
 * ``portkey-ai`` from PyPI is not measured: it installs an import package ``portkey_ai``,
-  the same name as this repo's alias package, so both cannot live in one environment, and a
-  ``bench`` extra of a project itself named ``portkey-ai`` would name itself. Measuring it
-  would need a separate virtual environment and a second process; see ``bench/README.md``.
+  the same name as this SDK's alias package, so both cannot live in one environment (see
+  ``portkey/_vendor_check.py``). Measuring it would need a separate virtual environment and a
+  second process; see ``bench/README.md``.
 """
 
 import importlib

@@ -13,7 +13,7 @@ metadata is read only when such files exist.
 import os
 import sys
 import warnings
-from typing import Iterable, Optional
+from typing import Iterable, List, Optional
 
 from .version import DISTRIBUTION_NAME, VENDOR_DISTRIBUTION_NAME
 
@@ -21,6 +21,8 @@ __all__ = ["VendorSDKWarning", "vendor_sdk_version", "warn_if_vendor_sdk_install
 
 # Files the vendor's SDK installs in portkey_ai/ and this SDK's alias package does not.
 _VENDOR_MARKERS = ("version.py", "api_resources")
+# How pip names the vendor's metadata folder: portkey_ai-2.3.4.dist-info.
+_METADATA_PREFIX = VENDOR_DISTRIBUTION_NAME.replace("-", "_") + "-"
 
 _warned = False
 
@@ -29,36 +31,51 @@ class VendorSDKWarning(UserWarning):
     """The vendor's ``portkey-ai`` distribution shares the environment (and ``portkey_ai/``)."""
 
 
-def _has_vendor_files(path_entries: Iterable[str]) -> bool:
-    """Whether a folder on the path holds ``portkey_ai/`` files that only the vendor ships.
+def _folders_with_vendor_files(path_entries: Iterable[str]) -> List[str]:
+    """The folders on the path holding ``portkey_ai/`` files that only the vendor ships.
 
     A few ``stat`` calls (tens of microseconds), so ``import portkey`` does not pay for
     importlib.metadata unless the vendor's files are there.
     """
-    return any(
-        os.path.exists(os.path.join(entry or os.curdir, "portkey_ai", marker))
-        for entry in path_entries
-        for marker in _VENDOR_MARKERS
-    )
+    return [
+        folder
+        for folder in (entry or os.curdir for entry in path_entries)
+        if any(os.path.exists(os.path.join(folder, "portkey_ai", m)) for m in _VENDOR_MARKERS)
+    ]
 
 
 def vendor_sdk_version(path_entries: Optional[Iterable[str]] = None) -> Optional[str]:
     """The installed version of the vendor's SDK, or None when it is not installed.
 
-    A ``portkey-ai`` distribution counts as the vendor's when it owns files in ``portkey_ai/``
-    and none in ``portkey/``: an earlier install of this SDK under that name owns both, and an
-    editable install owns neither (its files stay in the checkout).
+    A ``portkey-ai`` distribution installed next to ``portkey_ai/`` counts as the vendor's when
+    it owns files in ``portkey_ai/`` and none in ``portkey/``: an earlier install of this SDK
+    under that name owns both, and an editable install owns neither.
     """
-    entries = list(sys.path if path_entries is None else path_entries)
-    if not _has_vendor_files(entries):
+    folders = _folders_with_vendor_files(sys.path if path_entries is None else path_entries)
+    if not folders:
         return None
-    from importlib.metadata import distributions  # here: only when the vendor files exist
+    # Only now (rarely) the heavier imports that reading installed metadata needs.
+    from importlib.metadata import PathDistribution
+    from pathlib import Path
 
-    for distribution in distributions(name=VENDOR_DISTRIBUTION_NAME, path=entries):
-        top_level = {file.parts[0] for file in distribution.files or () if file.parts}
-        if "portkey_ai" in top_level and "portkey" not in top_level:
-            return distribution.version
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            if not name.lower().startswith(_METADATA_PREFIX) or not name.endswith(".dist-info"):
+                continue
+            distribution = PathDistribution(Path(folder, name))
+            if _normalised(distribution.metadata["Name"] or "") != VENDOR_DISTRIBUTION_NAME:
+                continue
+            top_level = {file.parts[0] for file in distribution.files or () if file.parts}
+            if "portkey_ai" in top_level and "portkey" not in top_level:
+                return distribution.version
     return None
+
+
+def _normalised(name: str) -> str:
+    """A distribution name as PEP 503 compares it."""
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def warn_if_vendor_sdk_installed() -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import configparser
 import os
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 from typing import List
 
@@ -151,3 +153,52 @@ def test_no_warning_without_the_vendor_sdk(tmp_path: Path) -> None:
     result = run_python("import portkey_ai; print(portkey_ai.__name__)", [PACKAGE_PARENT], tmp_path)
     assert warnings_in(result) == 0
     assert result.stdout.strip() == "portkey"
+
+
+# What an unpacked sdist needs to run the whole suite (tests/test_docs.py builds the docs,
+# tests/test_notebook.py runs the example, tests/test_cli.py reads README and Makefile, the
+# gateway comes from package.json / package-lock.json).
+SDIST_TOP_LEVEL = ["LICENSE", "README.md", "CHANGELOG.md", "CONTRIBUTING.md", "SECURITY.md",
+                   "Makefile", "noxfile.py", "mkdocs.yml", "package.json", "package-lock.json",
+                   "setup.cfg", "setup.py", "pyproject.toml", ".ci/run"]  # fmt: skip
+SDIST_TREES = ["portkey", "portkey_ai", "tests", "docs", "examples", "bench"]
+NOT_SHIPPED = ("__pycache__", ".pyc", ".ipynb_checkpoints", "bench/results/")
+
+
+def shippable_files() -> List[str]:
+    files = list(SDIST_TOP_LEVEL)
+    for tree in SDIST_TREES:
+        for path in (REPO_ROOT / tree).rglob("*"):
+            relative = path.relative_to(REPO_ROOT).as_posix()
+            if path.is_file() and not any(part in relative for part in NOT_SHIPPED):
+                files.append(relative)
+    return files
+
+
+def test_sdist_carries_everything_the_suite_needs(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    shutil.copytree(
+        REPO_ROOT,
+        tree,
+        ignore=shutil.ignore_patterns(
+            "node_modules", ".venv", ".nox", ".git", "site", "dist", "build", "*.egg-info",
+            "__pycache__", ".*_cache", ".hypothesis",
+        ),
+    )  # fmt: skip
+    build = (
+        "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
+    )
+    built = subprocess.run(
+        [sys.executable, "-c", build, str(tmp_path / "dist")],
+        cwd=tree, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    archive = tmp_path / "dist" / built.stdout.strip().splitlines()[-1]
+    assert archive.name.startswith(DISTRIBUTION_NAME.replace("-", "_") + "-")
+    with tarfile.open(archive) as sdist:
+        root = archive.name[: -len(".tar.gz")]
+        members = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+        assert root + "/PKG-INFO" in sdist.getnames()
+    missing = sorted(set(shippable_files()) - members)
+    assert missing == []
+    assert not [name for name in members if "__pycache__" in name or name.endswith(".pyc")]
