@@ -51,7 +51,9 @@ def fake_vendor_site(root: Path, *, owns_portkey_too: bool = False, metadata: bo
         )
         files = ["portkey_ai/__init__.py", "portkey_ai/version.py",
                  "portkey_ai/api_resources/__init__.py"]  # fmt: skip
-        if owns_portkey_too:
+        if owns_portkey_too:  # an earlier install of this SDK: its portkey/ is there too
+            (site / "portkey").mkdir()
+            (site / "portkey" / "__init__.py").write_text("", encoding="utf-8")
             files.append("portkey/__init__.py")
         files.append("portkey_ai-2.3.4.dist-info/RECORD")
         (info / "RECORD").write_text("".join(f"{name},,\n" for name in files), encoding="utf-8")
