@@ -1,5 +1,5 @@
 """The SDK's version and distribution name: the one place each is written (setup.cfg reads the
-version from here; tests/test_package_surface.py checks setup.cfg's name against this one)."""
+version from here; tests/test_distribution.py checks setup.cfg's name against this one)."""
 
 VERSION = "1.0.0"
 
