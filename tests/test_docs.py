@@ -101,7 +101,7 @@ def test_pages_in_a_real_browser(built_site: BuiltSite) -> None:
         assert measured, f"{visit.url}: the measuring script returned nothing"
         off_machine = [url for url in visit.requests if not url.startswith(served.url)]
         assert off_machine == [], f"{visit.url} fetched {off_machine}"
-        assert visit.requests[0] == visit.url
+        assert visit.url in visit.requests  # the page itself was loaded (and recorded)
         assert measured["scrollWidth"] <= measured["clientWidth"], (visit.url, measured)
         assert measured["wideTables"] == 0, (visit.url, measured)
         assert any(href.endswith("css/pygments.css") for href in measured["stylesheets"])
