@@ -22,6 +22,7 @@ The module globals below are read on every call. Names are loaded on first use, 
 import importlib
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
+from ._vendor_check import warn_if_vendor_sdk_installed
 from .api_resources.constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from .version import VERSION
 
@@ -121,6 +122,9 @@ async def aclose() -> None:
 
     await transports.aclose()
 
+
+# Both this SDK and the vendor's (PyPI portkey-ai) write portkey_ai/: say so once (cheap check).
+warn_if_vendor_sdk_installed()
 
 __all__ = [*_EXPORTS, "aclose", "api_key", "base_url", "close", "config", "max_retries", "mode",
            "timeout"]  # fmt: skip

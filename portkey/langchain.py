@@ -14,7 +14,7 @@ slow or down never blocks or breaks the chain: records are dropped with a warnin
 ``portkey`` logger. ``handler.flush()`` waits for the records so far; ``handler.close()``
 (also run at exit) sends the rest.
 
-Needs ``langchain-core``: ``pip install 'portkey-ai[langchain]'``.
+Needs ``langchain-core``: ``pip install 'portkey-gateway-sdk[langchain]'``.
 """
 
 import threading
@@ -29,6 +29,7 @@ from .integrations.exporter import (
     LogExporter,
 )
 from .integrations.records import CallStart, Usage, error_record, plain, success_record
+from .version import DISTRIBUTION_NAME
 
 try:
     from langchain_core.callbacks import BaseCallbackHandler
@@ -37,7 +38,7 @@ try:
     from langchain_core.outputs import ChatGeneration, LLMResult
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
-        "portkey.langchain needs langchain-core: pip install 'portkey-ai[langchain]'"
+        f"portkey.langchain needs langchain-core: pip install '{DISTRIBUTION_NAME}[langchain]'"
     ) from exc
 
 __all__ = ["PortkeyLangchainCallbackHandler"]

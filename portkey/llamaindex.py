@@ -16,7 +16,7 @@ logging API that is slow or down never blocks or breaks the query; records are d
 warning on the ``portkey`` logger. ``handler.flush()`` waits for the records so far;
 ``handler.close()`` (also run at exit) sends the rest.
 
-Needs ``llama-index-core``: ``pip install 'portkey-ai[llamaindex]'``.
+Needs ``llama-index-core``: ``pip install 'portkey-gateway-sdk[llamaindex]'``.
 """
 
 import threading
@@ -31,13 +31,14 @@ from .integrations.exporter import (
     LogExporter,
 )
 from .integrations.records import CallStart, Usage, error_record, plain, success_record
+from .version import DISTRIBUTION_NAME
 
 try:
     from llama_index.core.callbacks.base_handler import BaseCallbackHandler
     from llama_index.core.callbacks.schema import CBEventType, EventPayload
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
-        "portkey.llamaindex needs llama-index-core: pip install 'portkey-ai[llamaindex]'"
+        f"portkey.llamaindex needs llama-index-core: pip install '{DISTRIBUTION_NAME}[llamaindex]'"
     ) from exc
 
 __all__ = ["PortkeyLlamaCallbackHandler"]

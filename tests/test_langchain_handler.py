@@ -258,7 +258,7 @@ def test_missing_langchain_names_the_extra() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert "pip install 'portkey-ai[langchain]'" in result.stdout
+    assert "pip install 'portkey-gateway-sdk[langchain]'" in result.stdout
 
 
 def test_a_text_completion_llm_is_logged_with_its_prompt(

@@ -188,4 +188,4 @@ def test_missing_llama_index_names_the_extra() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert "pip install 'portkey-ai[llamaindex]'" in result.stdout
+    assert "pip install 'portkey-gateway-sdk[llamaindex]'" in result.stdout

@@ -39,6 +39,7 @@ from portkey.local.gateway import (
     default_install_dir,
     free_port,
     log_tail,
+    source_checkout_dir,
 )
 from portkey.local.stack import LocalStack
 
@@ -332,9 +333,41 @@ def test_explicit_port_and_kept_log(tmp_path: Path) -> None:
     assert log_path.exists()
 
 
-def test_default_install_dir_is_this_checkout() -> None:
-    assert default_install_dir() == REPO_ROOT
-    assert LocalGateway().gateway_script() == REPO_ROOT / GATEWAY_SCRIPT
+def test_default_install_dir_is_this_checkout_or_the_cache() -> None:
+    # The suite tests either this checkout (portkey imported from REPO_ROOT, which has the
+    # gateway: `make test` runs npm ci) or an installed SDK (portkey from site-packages).
+    from_checkout = Path(gateway_module.__file__).resolve().parents[2] == REPO_ROOT
+    expected = REPO_ROOT if from_checkout else cache_dir()
+    assert default_install_dir() == expected
+    assert LocalGateway().gateway_script() == expected / GATEWAY_SCRIPT
+
+
+def make_layout(root: Path, *, package_json: bool, gateway: bool) -> Path:
+    """A folder holding a ``portkey`` package, like a checkout or a site-packages folder."""
+    (root / "portkey").mkdir(parents=True)
+    if package_json:
+        (root / "package.json").write_text("{}", encoding="utf-8")
+    if gateway:
+        (root / GATEWAY_SCRIPT).parent.mkdir(parents=True)
+        (root / GATEWAY_SCRIPT).write_text("", encoding="utf-8")
+    return root / "portkey"
+
+
+def test_source_checkout_dir_is_a_checkout_with_the_gateway(tmp_path: Path) -> None:
+    package_dir = make_layout(tmp_path / "checkout", package_json=True, gateway=True)
+    assert source_checkout_dir(package_dir) == tmp_path / "checkout"
+
+
+@pytest.mark.parametrize(
+    ("package_json", "gateway"),
+    [(False, False), (True, False), (False, True)],
+    ids=["site-packages", "checkout-before-npm-ci", "node-modules-without-package-json"],
+)
+def test_source_checkout_dir_is_none_elsewhere(
+    tmp_path: Path, package_json: bool, gateway: bool
+) -> None:
+    package_dir = make_layout(tmp_path / "site", package_json=package_json, gateway=gateway)
+    assert source_checkout_dir(package_dir) is None
 
 
 def test_cache_dir_honours_xdg_cache_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

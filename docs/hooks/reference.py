@@ -15,6 +15,7 @@ An unknown marker fails the build.
 
 import ast
 import enum
+import html
 import inspect
 import os
 import re
@@ -78,6 +79,12 @@ def limits(field: FieldInfo) -> str:
     return " ".join(parts) if len(parts) > 1 else ""
 
 
+def json_path(path: str) -> str:
+    """``targets[i].override_params.top_p`` as inline HTML code that may wrap after each dot
+    (and nowhere else), so the reference table fits the page at 1280 px."""
+    return "<code>" + ".<wbr>".join(html.escape(part) for part in path.split(".")) + "</code>"
+
+
 def destination(model: str, name: str) -> str:
     """Where an ``LLMOptions`` field lands in what the SDK sends."""
     if model != "LLMOptions":
@@ -85,16 +92,16 @@ def destination(model: str, name: str) -> str:
     if name in config.REQUEST_LEVEL_FIELDS:
         return f"header `{header_name(name)}`"
     special = {
-        "retry": "`targets[i].retry`",
-        "cache_status": "`targets[i].cache.mode`",
-        "cache_age": "`targets[i].cache.max_age`",
-        "weight": "`targets[i].weight`",
+        "retry": "targets[i].retry",
+        "cache_status": "targets[i].cache.mode",
+        "cache_age": "targets[i].cache.max_age",
+        "weight": "targets[i].weight",
     }
     if name in special:
-        return special[name]
+        return json_path(special[name])
     if name in config._TARGET_FIELDS:
-        return f"`targets[i].{name}`"
-    return f"`targets[i].override_params.{name}`"
+        return json_path(f"targets[i].{name}")
+    return json_path(f"targets[i].override_params.{name}")
 
 
 def markdown_of(text: str) -> str:
@@ -121,7 +128,7 @@ def fields_table(model_name: str) -> str:
         default = "required" if field.is_required() else repr(field.default)
         description = field.description or (
             "Model parameter, sent to the provider as given."
-            if destination(model_name, name).startswith("`targets[i].override_params")
+            if "override_params" in destination(model_name, name)
             else ""
         )
         row = [f"`{name}`", cell(type_name(field.annotation)), cell(default), limits(field)]

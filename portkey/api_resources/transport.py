@@ -10,7 +10,7 @@ from time import time
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
 from urllib.parse import urljoin
 
-from ..version import VERSION
+from ..version import DISTRIBUTION_NAME, VERSION
 from .constants import (
     INITIAL_RETRY_DELAY_SECONDS,
     MAX_ERROR_BODY_BYTES,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # tenacity is imported only once a call fails and is retried 
 
 #: Sent with every request, computed once.
 DEFAULT_HEADERS: Dict[str, str] = {
-    "User-Agent": f"portkey-ai-python/{VERSION} python/{platform.python_version()}",
+    "User-Agent": f"{DISTRIBUTION_NAME}/{VERSION} python/{platform.python_version()}",
     "Accept": "application/json",
     "x-portkey-runtime": "python",
     "x-portkey-runtime-version": platform.python_version(),

@@ -10,7 +10,7 @@
     result.plot()     # latency, success and score, cost vs quality (the ``notebook`` extra)
 
 Not imported by ``import portkey`` (a layer-6 tool; see docs/architecture.md). pandas, tqdm and
-matplotlib are used when installed (``pip install 'portkey-ai[notebook]'``); Dask with the
+matplotlib are used when installed (``pip install 'portkey-gateway-sdk[notebook]'``); Dask with the
 ``dask`` extra.
 """
 

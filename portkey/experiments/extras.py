@@ -4,6 +4,8 @@ import importlib
 from types import ModuleType
 from typing import Optional
 
+from ..version import DISTRIBUTION_NAME
+
 __all__ = ["MissingExtraError", "optional_module", "require"]
 
 
@@ -18,7 +20,7 @@ def require(module: str, extra: str, purpose: str) -> ModuleType:
     except ImportError as exc:
         raise MissingExtraError(
             f"{purpose} needs {module.split('.')[0]}, which is not installed: "
-            f"pip install 'portkey-ai[{extra}]'"
+            f"pip install '{DISTRIBUTION_NAME}[{extra}]'"
         ) from exc
 
 

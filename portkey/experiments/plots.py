@@ -1,5 +1,6 @@
 """Pictures of a summary with matplotlib (the ``notebook`` extra: ``pip install
-'portkey-ai[notebook]'``). Each function draws on ``ax`` (or a new figure) and returns the axes.
+'portkey-gateway-sdk[notebook]'``). Each function draws on ``ax`` (or a new figure) and returns
+the axes.
 """
 
 import math

@@ -99,16 +99,23 @@ def cache_dir() -> Path:
     return user_cache_dir() / f"gateway-{GATEWAY_VERSION}"
 
 
-def source_checkout_dir() -> Optional[Path]:
-    """The SDK's source checkout, when it has the gateway installed next to its package.json."""
-    root = Path(__file__).resolve().parents[2]
+def source_checkout_dir(package_dir: Optional[Path] = None) -> Optional[Path]:
+    """The source checkout the SDK runs from, when that checkout has the gateway installed.
+
+    ``package_dir`` is the ``portkey`` package folder (default: the one running). In a checkout
+    its parent holds package.json and node_modules; in an installed SDK (a wheel or an sdist
+    installed with pip) its parent is site-packages, so this is None there and the gateway goes
+    into ``cache_dir()``.
+    """
+    root = (package_dir or Path(__file__).resolve().parents[1]).parent
     if (root / "package.json").is_file() and (root / GATEWAY_SCRIPT).is_file():
         return root
     return None
 
 
 def default_install_dir() -> Path:
-    """The source checkout if it has the gateway installed, else the per-user cache folder."""
+    """The source checkout if the SDK runs from one with the gateway installed, else the
+    per-user cache folder."""
     return source_checkout_dir() or cache_dir()
 
 
