@@ -221,5 +221,5 @@ def test_plots_without_matplotlib_name_the_extra(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     result = ExperimentResult(two_targets(3))
 
-    with pytest.raises(MissingExtraError, match=r"pip install 'portkey-ai\[notebook\]'"):
+    with pytest.raises(MissingExtraError, match=r"pip install 'portkey-gateway-sdk\[notebook\]'"):
         result.plot()
