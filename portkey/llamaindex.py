@@ -19,6 +19,7 @@ warning on the ``portkey`` logger. ``handler.flush()`` waits for the records so 
 Needs ``llama-index-core``: ``pip install 'portkey-gateway-sdk[llamaindex]'``.
 """
 
+import sys
 import threading
 import uuid
 from typing import Any, Dict, List, Mapping, Optional
@@ -32,6 +33,11 @@ from .integrations.exporter import (
 )
 from .integrations.records import CallStart, Usage, error_record, plain, success_record
 from .version import DISTRIBUTION_NAME
+
+if sys.version_info < (3, 10):
+    # llama-index-core's own dependency (banks) uses ``X | None`` at run time: on 3.9 importing
+    # it fails with a TypeError deep inside; say so plainly instead.
+    raise ImportError("portkey.llamaindex needs Python 3.10 or newer, as llama-index-core does")
 
 try:
     from llama_index.core.callbacks.base_handler import BaseCallbackHandler
