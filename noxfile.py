@@ -129,7 +129,12 @@ def lowest_deps(session: nox.Session) -> None:
     session.install(".[test]", *for_suite)
     session.run("python", "-m", "pip", "freeze", "--exclude-editable")
     ignore = _ignored(session, list(INTEGRATION_TESTS), "an integration: run by the tests sessions")
-    session.run("pytest", "-p", "no:cacheprovider", *ignore, *session.posargs)
+    # With aiohttp 3.9 on Python 3.9 some library leaves an implicit event loop to the garbage
+    # collector at a random moment, which the suite's strict unraisable-warning filter would
+    # pin on whichever test runs then. Leak checks stay strict in the tests sessions; here the
+    # point is that everything works at the lowest versions.
+    relaxed = ["-W", "ignore::pytest.PytestUnraisableExceptionWarning"]
+    session.run("pytest", "-p", "no:cacheprovider", *relaxed, *ignore, *session.posargs)
     session.install(*[pin for pin in pins if pin.startswith(SHARED_WITH_TEST_TOOLS)])
     session.run("python", "-m", "pip", "freeze", "--exclude-editable")
     session.run("python", "-W", "error::DeprecationWarning", "-c", SMOKE)

@@ -161,7 +161,16 @@ def test_closing_a_stream_early_releases_its_connection(server: HostileServer, s
 
 # ---- 3. timeout bounds the whole call -------------------------------------------------------
 
+#: The sync transport bounds a trickled body with urllib3's ``read1`` (urllib3 2.3+, what
+#: requests installs today); with an older urllib3 (requests < 2.30 pins 1.26) each read is
+#: bounded but not the body as a whole. Said in docs/reliability.md.
+needs_read1 = pytest.mark.skipif(
+    not hasattr(__import__("urllib3").HTTPResponse, "read1"),
+    reason="urllib3 < 2.3 has no read1: only each read is bounded (docs/reliability.md)",
+)
 
+
+@needs_read1
 def test_sync_timeout_bounds_a_trickling_body(server: HostileServer) -> None:
     # 0.1 s a byte for a ~200-byte body: 20 s if only each read were bounded.
     server.script(trickle(0.1))
@@ -176,6 +185,7 @@ async def test_async_timeout_bounds_a_trickling_body(server: HostileServer) -> N
             await api.chat.completions.create(model="m", messages=HI)
 
 
+@needs_read1
 def test_module_style_timeout_bounds_a_trickling_body(server: HostileServer) -> None:
     server.script(trickle(0.1))
     portkey.base_url = f"{server.url}/v1"

@@ -31,19 +31,21 @@ import json
 import os
 import warnings
 from enum import Enum
-from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Tuple, Union
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ModelWrapValidatorHandler,
     PrivateAttr,
     SecretStr,
     field_serializer,
     field_validator,
     model_validator,
 )
+
+if TYPE_CHECKING:  # pydantic >= 2.7 only; a type, not needed at run time
+    from pydantic import ModelWrapValidatorHandler
 
 from .constants import (
     DEPLOYMENT_MODEL_PROVIDERS,
@@ -443,7 +445,7 @@ class LLMOptions(_MaskedRepr):
     # (ValidationError.errors(), .json()) holds one in plain text.
     @model_validator(mode="wrap")
     @classmethod
-    def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["LLMOptions"]) -> Any:
+    def _mask_credentials(cls, data: Any, handler: "ModelWrapValidatorHandler[LLMOptions]") -> Any:
         if isinstance(data, cls):
             return data  # already validated (and frozen): its rules ran when it was built
         return handler(wrap_secrets(data))
@@ -577,7 +579,7 @@ class Config(_MaskedRepr):
     # (ValidationError.errors(), .json()) holds one in plain text.
     @model_validator(mode="wrap")
     @classmethod
-    def _mask_credentials(cls, data: Any, handler: ModelWrapValidatorHandler["Config"]) -> Any:
+    def _mask_credentials(cls, data: Any, handler: "ModelWrapValidatorHandler[Config]") -> Any:
         if not isinstance(data, Mapping):
             return handler(data)
         masked = dict(data)

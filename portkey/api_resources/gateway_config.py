@@ -16,19 +16,33 @@ included), the shape detection and the legacy-shape translation. ``config.py`` b
 import difflib
 import math
 import warnings
-from typing import Annotated, Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+)
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    ModelWrapValidatorHandler,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
+
+if TYPE_CHECKING:  # pydantic >= 2.7 only; a type, not needed at run time
+    from pydantic import ModelWrapValidatorHandler
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .constants import GATEWAY_PROVIDERS, MAX_CONFIG_DEPTH
@@ -454,7 +468,7 @@ class GatewayTarget(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _mask_credentials(
-        cls, data: Any, handler: ModelWrapValidatorHandler["GatewayTarget"]
+        cls, data: Any, handler: "ModelWrapValidatorHandler[GatewayTarget]"
     ) -> Any:
         if isinstance(data, cls):
             return data  # already validated (and frozen): its rules ran when it was built
