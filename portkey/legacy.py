@@ -211,16 +211,17 @@ def default_client(config: ConfigValue) -> _DefaultClient:
     return current
 
 
-def _sync_client(config: ConfigArg) -> "Portkey":
-    chosen = _config(config)
-    if config is None or config is _globals().config:
+def _sync_client(chosen: ConfigValue) -> "Portkey":
+    """The client for a call routed by ``chosen`` (what :func:`_config` resolved): the default
+    one for ``portkey.config``, else one for that config on the module's connections."""
+    if chosen is _globals().config:
         return default_client(chosen).sync_client()
     return _sync_client_on(_options(chosen, _settings(chosen)))
 
 
-def _async_client(config: ConfigArg) -> "AsyncPortkey":
-    chosen = _config(config)
-    if config is None or config is _globals().config:
+def _async_client(chosen: ConfigValue) -> "AsyncPortkey":
+    """Async twin of :func:`_sync_client`."""
+    if chosen is _globals().config:
         return default_client(chosen).async_client()
     return _async_client_on(_options(chosen, _settings(chosen)))
 

@@ -146,11 +146,6 @@ class AsyncRequestor:
         self._proxies: Optional[EnvProxies] = None
 
     @property
-    def owns_session(self) -> bool:
-        """Whether sessions are the SDK's own (``False`` for one passed as ``http_client``)."""
-        return self._user_session is None
-
-    @property
     def open_sessions(self) -> int:
         """How many of this requestor's own sessions are open (one per live loop at most)."""
         return sum(1 for record in list(self._sessions.values()) if not record.session.closed)

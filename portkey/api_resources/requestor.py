@@ -68,11 +68,6 @@ class SyncRequestor:
         self._lock = threading.Lock()
         self._closed = False
 
-    @property
-    def owns_session(self) -> bool:
-        """Whether the session is the SDK's own (``False`` for one passed as ``http_client``)."""
-        return self._user_session is None
-
     def session(self) -> requests.Session:
         """The session calls go through: the user's, or this requestor's own for this process."""
         if self._user_session is not None:
@@ -235,7 +230,7 @@ class SyncRequestor:
         ``read1`` (one socket read at most) lets the deadline be checked between reads.
         """
         raw = response.raw
-        read1 = getattr(raw, "read1", None)  # urllib3 2; 1.26 reads the body in one go
+        read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3; older reads the body at once
         if read1 is None or deadline is None:
             return response.content
         parts = []
