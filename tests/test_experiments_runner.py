@@ -14,7 +14,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 from provider_stub import ProviderStub, cut_stream, slow, status
@@ -419,17 +419,27 @@ def test_gateway_assignment_follows_the_weights_within_a_statistical_bound(
 
 
 class FailingExecutor(cf.ThreadPoolExecutor):
-    """A thread pool whose submit fails after ``allowed`` calls (an error injected mid-run)."""
+    """A thread pool whose submit fails after ``allowed`` calls (an error injected mid-run).
+
+    The failure waits until every call submitted so far has started, so that exactly
+    ``allowed`` calls are made: otherwise one still queued in the pool could be cancelled by
+    the runner (rightly: it had not started) and the count would depend on thread timing.
+    """
 
     def __init__(self, allowed: int) -> None:
         super().__init__(max_workers=4)
         self.allowed = allowed
+        self.submitted: List[cf.Future[Any]] = []
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         if self.allowed == 0:
+            while any(not (f.running() or f.done()) for f in self.submitted):
+                time.sleep(0.001)
             raise RuntimeError("injected failure")
         self.allowed -= 1
-        return super().submit(fn, *args, **kwargs)
+        future = super().submit(fn, *args, **kwargs)
+        self.submitted.append(future)
+        return future
 
 
 def test_an_error_mid_run_keeps_the_calls_in_flight_and_a_rerun_completes(
