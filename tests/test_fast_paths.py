@@ -25,6 +25,7 @@ from portkey import (
     ChatCompletion,
     Config,
     InternalServerError,
+    InvalidConfigError,
     LLMOptions,
     Portkey,
 )
@@ -398,6 +399,63 @@ def test_models_are_built_on_first_use_not_at_import() -> None:
     }
     assert (seen["content"], seen["nested"], seen["config"]) == ("hi", "openai", "m")
     assert seen["models_unbuilt_after"] is False  # untouched models stay unbuilt
+
+
+_PLAIN_CALL_PATH = """
+import json, sys
+import portkey
+from portkey.api_resources import responses
+client = portkey.Portkey(api_key="pk", config=portkey.Config(
+    llms=[portkey.LLMOptions(provider="openai", api_key="sk-x", model="m")]))
+completions = client.chat.completions
+built_at_import = responses.ChatCompletionMessage.__pydantic_complete__
+answer = responses.parse_response(
+    responses.ChatCompletion, b'{"choices": [{"message": {"content": "hi"}}]}', {}
+)
+print(json.dumps({
+    "loaded": sorted(sys.modules),
+    "message_built_at_import": built_at_import,
+    "content": answer.choices[0].message.content,
+}))
+"""
+
+#: Modules a plain chat call never needs: the stream helpers, the platform and Responses
+#: models, and the did-you-mean machinery of error messages.
+_NOT_ON_THE_PLAIN_CALL_PATH = (
+    "difflib",
+    "portkey.api_resources.assistant_types",
+    "portkey.api_resources.chat_stream",
+    "portkey.api_resources.platform_types",
+    "portkey.api_resources.response_types",
+)
+
+
+def test_a_plain_chat_call_loads_only_what_it_uses() -> None:
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-c", _PLAIN_CALL_PATH],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seen = json.loads(done.stdout)
+    assert seen["content"] == "hi"
+    assert [name for name in _NOT_ON_THE_PLAIN_CALL_PATH if name in seen["loaded"]] == []
+    # A model instance as a field default would build the whole chat tree at import.
+    assert seen["message_built_at_import"] is False
+
+
+def test_the_helpers_left_off_the_call_path_still_work() -> None:
+    client = Portkey(api_key="pk", base_url="http://127.0.0.1:9/v1")
+    manager = client.chat.completions.stream(
+        model="m", messages=[{"role": "user", "content": "hi"}]
+    )
+    assert type(manager).__name__ == "ChatCompletionStreamManager"
+    with pytest.raises(InvalidConfigError, match="did you mean 'fallback'"):
+        Portkey(api_key="pk", config={"strategy": {"mode": "falback"}, "targets": [{}]})
+    with pytest.raises(InvalidConfigError, match="did you mean 'openai'"):
+        Portkey(api_key="pk", config={"provider": "opnai", "api_key": "k"})
 
 
 def test_a_stream_of_an_unbuilt_model_builds_it() -> None:

@@ -13,7 +13,6 @@ included), the shape detection and the legacy-shape translation. ``config.py`` b
 ``Config``/``LLMOptions`` on the same rules; ``config_file.py`` only reads files and reports.
 """
 
-import difflib
 import math
 import warnings
 from typing import (
@@ -99,6 +98,16 @@ class ProviderKey(SecretStr):
     __hash__ = SecretStr.__hash__
 
 
+def closest_match(word: str, choices: Iterable[str], cutoff: float = 0.6) -> Optional[str]:
+    """The choice nearest to ``word`` when one is near enough to be a likely typo (for the
+    "did you mean" of an error or warning), else ``None``."""
+    # Imported here: only a mistake needs it, and start-up need not pay for it.
+    import difflib
+
+    guesses = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return guesses[0] if guesses else None
+
+
 def wrap_secrets(data: Any) -> Any:
     """``data`` (a model's raw input) with credential strings wrapped as :class:`ProviderKey`.
 
@@ -163,8 +172,8 @@ def check_provider(provider: Optional[str]) -> Optional[str]:
     check_text(provider, "provider")
     if provider in GATEWAY_PROVIDERS:
         return provider
-    guess = difflib.get_close_matches(str(provider).lower(), GATEWAY_PROVIDERS, n=1)
-    hint = f"did you mean {guess[0]!r}? " if guess else ""
+    guess = closest_match(str(provider).lower(), GATEWAY_PROVIDERS)
+    hint = f"did you mean {guess!r}? " if guess else ""
     raise ValueError(
         f"unknown provider {provider!r}; {hint}use a ProviderTypes value or a provider name "
         f"the gateway routes to ({', '.join(sorted(GATEWAY_PROVIDERS)[:8])}, ...)"
@@ -365,8 +374,8 @@ class Strategy(_Strict):
         elif mode == "proxy":
             hint = "'proxy' (0.1.x) was a single pass-through: use mode 'single' with one target"
         else:
-            guess = difflib.get_close_matches(str(mode), GATEWAY_MODES, n=1)
-            hint = f"did you mean {guess[0]!r}?" if guess else "check the spelling"
+            guess = closest_match(str(mode), GATEWAY_MODES)
+            hint = f"did you mean {guess!r}?" if guess else "check the spelling"
         raise ValueError(
             f"strategy mode must be one of {', '.join(GATEWAY_MODES)}; got {mode!r} ({hint})"
         )
@@ -477,9 +486,9 @@ class GatewayTarget(BaseModel):
     def _check_extra_keys(self) -> None:
         known = list(type(self).model_fields)
         for key in self.model_extra or {}:
-            guess = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+            guess = closest_match(key, known, cutoff=0.8)
             if guess:
-                raise ValueError(f"unknown key {key!r}; did you mean {guess[0]!r}?")
+                raise ValueError(f"unknown key {key!r}; did you mean {guess!r}?")
 
 
 # No model_rebuild() here: GatewayTarget builds (resolving its reference to itself) on first

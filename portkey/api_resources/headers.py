@@ -31,7 +31,7 @@ from .exceptions import (
     InvalidRequestError,
     UnknownOptionWarning,
 )
-from .gateway_config import invalid_config
+from .gateway_config import closest_match, invalid_config
 
 #: The options that become ``x-portkey-*`` headers: the gateway's REST table first, then the other
 #: names the reference SDK's constructor takes (each read by the gateway as its header).
@@ -348,10 +348,8 @@ def warn_unknown_options(
     for name in names:
         if name in known:
             continue
-        import difflib
-
-        guess = difflib.get_close_matches(name, known, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        guess = closest_match(name, known)
+        hint = f"; did you mean {guess!r}?" if guess else ""
         warnings.warn(
             f"{name!r} is not a {what} this SDK knows; it is sent as the "
             f"{header_name(name)} header{hint}",

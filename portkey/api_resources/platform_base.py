@@ -1,5 +1,5 @@
-"""What the platform response models share: the id/object base, the error shape, and lenient
-unions discriminated by ``type``.
+"""What the platform response models share: the id/object base, list pages and delete answers
+(what every CRUD resource returns), the error shape, and lenient unions discriminated by ``type``.
 
 A list of tools, content parts or output items holds several kinds of object told apart by their
 ``type``. :func:`by_type` picks the model for each known ``type`` and sends any other ``type``
@@ -7,7 +7,7 @@ A list of tools, content parts or output items holds several kinds of object tol
 ``item.type`` always works.
 """
 
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 from pydantic import Discriminator
 
@@ -22,6 +22,27 @@ class PlatformObject(APIResponse):
 
     id: Optional[str] = None
     object: Optional[str] = None
+
+
+class ListResponse(APIResponse):
+    """One page of a list endpoint, as sent.
+
+    OpenAI-style lists carry ``has_more`` / ``first_id`` / ``last_id`` (cursor paging);
+    Portkey's control plane carries ``total`` (page-number paging).
+    """
+
+    object: Optional[str] = None
+    data: List[Any] = []
+    has_more: Optional[bool] = None
+    first_id: Optional[str] = None
+    last_id: Optional[str] = None
+    total: Optional[int] = None
+
+
+class DeletedObject(PlatformObject):
+    """The answer of a delete: ``deleted`` is true when the object is gone."""
+
+    deleted: Optional[bool] = None
 
 
 class ErrorInfo(PortkeyModel):
@@ -49,4 +70,12 @@ def by_type(*known: str) -> Any:
     return Discriminator(tag)
 
 
-__all__ = ["OTHER", "ErrorInfo", "PlatformObject", "TypedPart", "by_type"]
+__all__ = [
+    "OTHER",
+    "DeletedObject",
+    "ErrorInfo",
+    "ListResponse",
+    "PlatformObject",
+    "TypedPart",
+    "by_type",
+]

@@ -9,31 +9,9 @@ today as ``obj.new_field`` / ``obj["new_field"]``.
 from typing import Any, Dict, List, Optional, Union
 
 from .assistant_types import Assistant, Run, RunStep, Thread, ThreadMessage
-from .platform_base import ErrorInfo, PlatformObject
+from .platform_base import DeletedObject, ErrorInfo, ListResponse, PlatformObject
 from .response_types import InputTokensCount, ModelResponse
 from .responses import APIResponse, PortkeyModel
-
-
-class ListResponse(APIResponse):
-    """One page of a list endpoint, as sent.
-
-    OpenAI-style lists carry ``has_more`` / ``first_id`` / ``last_id`` (cursor paging);
-    Portkey's control plane carries ``total`` (page-number paging).
-    """
-
-    object: Optional[str] = None
-    data: List[Any] = []
-    has_more: Optional[bool] = None
-    first_id: Optional[str] = None
-    last_id: Optional[str] = None
-    total: Optional[int] = None
-
-
-class DeletedObject(PlatformObject):
-    """The answer of a delete: ``deleted`` is true when the object is gone."""
-
-    deleted: Optional[bool] = None
-
 
 # ---- files, uploads, batches -----------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Typed models of the Responses API (``client.responses``): a response, its output items and
 content parts, its usage, and the input-token count. Lenient: an unknown kind of output item or
-content part becomes a generic part with its ``type``."""
+content part becomes a generic part with its ``type``. :func:`parse_model_response` fills in the
+structured outputs of ``responses.parse``."""
 
 from typing import Annotated, Any, Dict, List, Optional, Union
 
@@ -8,6 +9,7 @@ from pydantic import Tag
 
 from .platform_base import OTHER, ErrorInfo, PlatformObject, TypedPart, by_type
 from .responses import PARSED, APIResponse, JsonText, PortkeyModel
+from .structured import ToolModels, is_model_type, validate_text
 
 
 class ResponseOutputText(TypedPart):
@@ -164,6 +166,27 @@ class InputTokensCount(APIResponse):
     input_tokens: Optional[int] = None
 
 
+def parse_model_response(
+    response: ModelResponse, text_format: Any = None, tools: Optional[ToolModels] = None
+) -> ModelResponse:
+    """Fill each ``output_text`` part's ``parsed`` and the response's ``output_parsed`` (the
+    text validated into ``text_format``), and ``parsed_arguments`` of pydantic tools' calls."""
+    model = text_format if is_model_type(text_format) else None
+    for item in response.output:
+        if isinstance(item, ResponseOutputMessage) and model is not None:
+            for part in item.content:
+                if isinstance(part, ResponseOutputText) and part.text is not None:
+                    part.parsed = validate_text(model, part.text, "the answer")
+                    if response.output_parsed is None:
+                        response.output_parsed = part.parsed
+        if isinstance(item, ResponseFunctionToolCall) and tools is not None:
+            tool_model = tools.models.get(item.name or "")
+            if tool_model is not None:
+                what = f"the arguments of {item.name}"
+                item.parsed_arguments = validate_text(tool_model, item.arguments or "{}", what)
+    return response
+
+
 __all__ = [
     "InputTokensCount",
     "InputTokensDetails",
@@ -179,4 +202,5 @@ __all__ = [
     "ResponseOutputText",
     "ResponseReasoningItem",
     "ResponseUsage",
+    "parse_model_response",
 ]

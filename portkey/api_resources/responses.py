@@ -360,7 +360,8 @@ class ChatChoice(PortkeyModel):
     """One alternative answer of a chat completion."""
 
     index: Optional[int] = None
-    message: ChatCompletionMessage = ChatCompletionMessage()
+    # A factory, not an instance: an instance here would build the models at import.
+    message: ChatCompletionMessage = Field(default_factory=ChatCompletionMessage)
     finish_reason: Optional[str] = None
     logprobs: Optional[ChoiceLogprobs] = None
 
@@ -423,7 +424,7 @@ class ChatChunkChoice(PortkeyModel):
     """One alternative in a chat stream chunk."""
 
     index: Optional[int] = None
-    delta: ChoiceDelta = ChoiceDelta()
+    delta: ChoiceDelta = Field(default_factory=ChoiceDelta)
     finish_reason: Optional[str] = None
     logprobs: Optional[ChoiceLogprobs] = None
 

@@ -17,12 +17,6 @@ from .exceptions import (
     InvalidRequestError,
     LengthFinishReasonError,
 )
-from .response_types import (
-    ModelResponse,
-    ResponseFunctionToolCall,
-    ResponseOutputMessage,
-    ResponseOutputText,
-)
 from .responses import ChatCompletion
 
 
@@ -138,7 +132,9 @@ class ToolModels:
             self.wire.append(tool)
 
 
-def _validate(model: Type[BaseModel], text: str, what: str) -> BaseModel:
+def validate_text(model: Type[BaseModel], text: str, what: str) -> BaseModel:
+    """``text`` (JSON) validated into ``model``; an :class:`APIResponseValidationError` that
+    names ``what`` the text was (``"the answer"``, ``"the arguments of f"``) otherwise."""
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
@@ -175,41 +171,20 @@ def parse_chat_completion(
             )
         message = choice.message
         if model is not None and isinstance(message.content, str) and not message.refusal:
-            message.parsed = _validate(model, message.content, "the answer")
+            message.parsed = validate_text(model, message.content, "the answer")
         for call in message.tool_calls or []:
             function = call.function
             tool_model = tools.models.get(function.name or "") if tools and function else None
             if function is not None and tool_model is not None:
                 arguments = function.arguments or "{}"
                 what = f"the arguments of {function.name}"
-                function.parsed_arguments = _validate(tool_model, arguments, what)
+                function.parsed_arguments = validate_text(tool_model, arguments, what)
     return completion
-
-
-def parse_model_response(
-    response: ModelResponse, text_format: Any = None, tools: Optional[ToolModels] = None
-) -> ModelResponse:
-    """Fill each ``output_text`` part's ``parsed`` and the response's ``output_parsed`` (the
-    text validated into ``text_format``), and ``parsed_arguments`` of pydantic tools' calls."""
-    model = text_format if is_model_type(text_format) else None
-    for item in response.output:
-        if isinstance(item, ResponseOutputMessage) and model is not None:
-            for part in item.content:
-                if isinstance(part, ResponseOutputText) and part.text is not None:
-                    part.parsed = _validate(model, part.text, "the answer")
-                    if response.output_parsed is None:
-                        response.output_parsed = part.parsed
-        if isinstance(item, ResponseFunctionToolCall) and tools is not None:
-            tool_model = tools.models.get(item.name or "")
-            if tool_model is not None:
-                what = f"the arguments of {item.name}"
-                item.parsed_arguments = _validate(tool_model, item.arguments or "{}", what)
-    return response
 
 
 def parse_json_text(model: Type[BaseModel], text: str) -> BaseModel:
     """``text`` validated into ``model`` (an :class:`APIResponseValidationError` otherwise)."""
-    return _validate(model, text, "the answer")
+    return validate_text(model, text, "the answer")
 
 
 __all__ = [
@@ -217,9 +192,9 @@ __all__ = [
     "is_model_type",
     "parse_chat_completion",
     "parse_json_text",
-    "parse_model_response",
     "pydantic_function_tool",
     "response_format_param",
     "strict_schema",
     "text_format_param",
+    "validate_text",
 ]

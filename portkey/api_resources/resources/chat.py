@@ -3,14 +3,21 @@ accumulating ``stream`` helper, and stored completions (``list``, ``retrieve``, 
 ``delete``, ``messages.list``)."""
 
 from functools import cached_property
-from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Tuple, Union, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Tuple,
+    Union,
+    overload,
+)
 
 from ..base_client import NOT_GIVEN, NotGiven, Timeout
-from ..chat_stream import (
-    AsyncChatCompletionStreamManager,
-    ChatCompletionAccumulator,
-    ChatCompletionStreamManager,
-)
 from ..config import Message
 from ..exceptions import InvalidRequestError
 from ..responses import ChatCompletion, ChatCompletionChunk, ChatCompletionStoreMessage
@@ -34,6 +41,9 @@ from .crud import (
     Updatable,
 )
 from .pagination import AsyncPage, SyncPage
+
+if TYPE_CHECKING:  # imported by stream(): a plain call need not load the stream helpers
+    from ..chat_stream import AsyncChatCompletionStreamManager, ChatCompletionStreamManager
 
 MessageParam = Union[Message, Mapping[str, Any]]
 
@@ -286,7 +296,7 @@ class ChatCompletions(
         timeout: Timeout = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
         **params: Any,
-    ) -> ChatCompletionStreamManager:
+    ) -> "ChatCompletionStreamManager":
         """A streamed answer that accumulates: ``with client.chat.completions.stream(...) as
         stream:`` iterate events, then ``stream.get_final_completion()``. Takes what
         :meth:`parse` takes; the request is sent when the ``with`` block starts."""
@@ -302,6 +312,8 @@ class ChatCompletions(
             timeout=timeout,
             max_retries=max_retries,
         )
+        from ..chat_stream import ChatCompletionAccumulator, ChatCompletionStreamManager
+
         accumulator = ChatCompletionAccumulator(response_format, tool_models)
         return ChatCompletionStreamManager(lambda: self._send(call), accumulator)
 
@@ -420,7 +432,7 @@ class AsyncChatCompletions(
         timeout: Timeout = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
         **params: Any,
-    ) -> AsyncChatCompletionStreamManager:
+    ) -> "AsyncChatCompletionStreamManager":
         """Async twin of :meth:`ChatCompletions.stream`: ``async with ... as stream``."""
         call, tool_models = structured_call(
             messages=messages,
@@ -434,6 +446,8 @@ class AsyncChatCompletions(
             timeout=timeout,
             max_retries=max_retries,
         )
+        from ..chat_stream import AsyncChatCompletionStreamManager, ChatCompletionAccumulator
+
         accumulator = ChatCompletionAccumulator(response_format, tool_models)
         return AsyncChatCompletionStreamManager(lambda: self._send(call), accumulator)
 

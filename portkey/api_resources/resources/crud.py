@@ -44,7 +44,7 @@ from urllib.parse import quote
 
 from ..base_client import NOT_GIVEN, NotGiven
 from ..exceptions import InvalidRequestError
-from ..platform_types import DeletedObject, ListResponse
+from ..platform_base import DeletedObject, ListResponse
 from ..responses import APIResponse, BinaryResponse
 from ..transport import FileSpec
 from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options

@@ -29,7 +29,7 @@ from typing import (
     TypeVar,
 )
 
-from ..platform_types import ListResponse
+from ..platform_base import ListResponse
 from ..responses import APIResponse, GatewayInfo
 from .base import Call
 

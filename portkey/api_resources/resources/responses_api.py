@@ -16,7 +16,8 @@ from ..response_stream import (
     ResponseStreamManager,
     ResponseStreamState,
 )
-from ..structured import ToolModels, parse_model_response, text_format_param
+from ..response_types import parse_model_response
+from ..structured import ToolModels, text_format_param
 from .base import Call
 from .crud import (
     AsyncCancellable,
