@@ -12,7 +12,7 @@ import copy
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Tuple, Union
 
 from .api_resources.base_client import (
     NOT_GIVEN,
@@ -37,17 +37,6 @@ ConfigArg = Optional[ConfigValue]
 
 def _globals() -> Any:
     return sys.modules["portkey"]
-
-
-def _config(config: ConfigArg) -> ConfigValue:
-    chosen = config if config is not None else _globals().config
-    if chosen is None:
-        raise MissingConfigError(
-            "no config to route by: set portkey.config = Config(mode=..., llms=[...]) or pass "
-            "config=... (a Config, a dict or a config slug)",
-            field="config",
-        )
-    return chosen
 
 
 def _settings(config: ConfigValue) -> Tuple[Any, ...]:
@@ -134,44 +123,17 @@ class _Transports:
 transports = _Transports()
 
 
-class _DefaultClient:
-    """The module's clients as built for one state of the globals, and that state.
-
-    A :class:`Config` is compared by identity (it is immutable), a dict by value against a
-    copy taken when the clients were built (so a dict changed in place is noticed), a slug by
-    value; the provider keys read from the environment are compared by value.
-    """
+class _Clients:
+    """The clients of module-level calls routed by one config: a sync and an async one, built
+    on first use on the module's connections, and what the module checks before a call."""
 
     def __init__(self, config: ConfigValue, settings: Tuple[Any, ...]) -> None:
         self.config = config
-        self.snapshot = copy.deepcopy(config) if isinstance(config, Mapping) else config
-        self.settings = settings
-        self.env_names = _key_env_names(config)
-        self.env_values = tuple(os.environ.get(name) for name in self.env_names)
         self.options = _options(config, settings)
+        # A Config is immutable: which LLMs lack a model is known once, not on every call.
+        self.models_missing = config.models_missing() if isinstance(config, Config) else []
         self._sync: Optional[Portkey] = None
         self._async: Optional[AsyncPortkey] = None
-
-    def fits(self, config: ConfigValue, settings: Tuple[Any, ...]) -> bool:
-        """Whether these clients are what ``config`` and ``settings`` would build now."""
-        if settings != self.settings:
-            return False
-        if config is not self.config:
-            if isinstance(config, Config) or isinstance(self.config, Config):
-                return False
-            if type(config) is not type(self.snapshot) or config != self.snapshot:
-                return False
-        elif (
-            # A Config is checked first: isinstance against typing's Mapping goes through two
-            # ABC hooks, about 1 us on every module-level call.
-            not isinstance(config, Config)
-            and isinstance(config, Mapping)
-            and config != self.snapshot
-        ):
-            return False
-        return not self.env_names or self.env_values == tuple(
-            os.environ.get(name) for name in self.env_names
-        )
 
     def sync_client(self) -> "Portkey":
         """The sync client (built on first use; two threads racing build equal ones)."""
@@ -184,6 +146,68 @@ class _DefaultClient:
         if self._async is None:
             self._async = _async_client_on(self.options)
         return self._async
+
+    def check_model(self, params: Mapping[str, Any]) -> None:
+        """Raise before sending when neither the call nor every LLM names a model."""
+        if self.models_missing and params.get("model") is None:
+            raise InvalidRequestError(
+                f"llms[{self.models_missing[0]}] has no model: set LLMOptions(model=...) on "
+                "every LLM, or pass model=... to create()",
+                field="model",
+            )
+
+
+class _DefaultClient(_Clients):
+    """The clients for ``portkey.config`` as built for one state of the globals, and that state.
+
+    A call compares the module globals as set with those the clients were built from (one
+    tuple comparison: identity first, then value, so an equal value set again changes
+    nothing). Only when the state depends on them does it also compare a dict config with a
+    copy taken when the clients were built (so a dict changed in place is noticed), read the
+    key and URL from the environment again, or read the provider keys the config takes from
+    the environment.
+    """
+
+    def __init__(
+        self, config: ConfigValue, settings: Tuple[Any, ...], globals_seen: Tuple[Any, ...]
+    ) -> None:
+        super().__init__(config, settings)
+        self.settings = settings
+        self.globals_seen = globals_seen
+        self.snapshot = copy.deepcopy(config) if isinstance(config, Mapping) else config
+        self.config_is_mutable = not isinstance(config, (Config, str)) and isinstance(
+            config, Mapping
+        )
+        self.env_names = _key_env_names(config)
+        self.env_values = tuple(os.environ.get(name) for name in self.env_names)
+        # The key or URL came from the environment: it must be read again on every call.
+        self.settings_read_env = not (globals_seen[1] or _own_key(config)) or not (
+            globals_seen[2] or _own_url(config)
+        )
+
+    def fits(self, globals_now: Tuple[Any, ...]) -> bool:
+        """Whether these clients are what the globals ``globals_now`` and the environment
+        would build now."""
+        if globals_now != self.globals_seen:
+            return False
+        if self.config_is_mutable and self.config != self.snapshot:
+            return False
+        if self.settings_read_env and _settings(self.config) != self.settings:
+            return False
+        return self._provider_keys_unchanged()
+
+    def _provider_keys_unchanged(self) -> bool:
+        return not self.env_names or self.env_values == tuple(
+            os.environ.get(name) for name in self.env_names
+        )
+
+
+def _own_key(config: ConfigValue) -> Optional[str]:
+    return config.api_key if isinstance(config, Config) else None
+
+
+def _own_url(config: ConfigValue) -> Optional[str]:
+    return config.base_url if isinstance(config, Config) else None
 
 
 def _sync_client_on(options: ClientOptions) -> "Portkey":
@@ -201,71 +225,63 @@ def _async_client_on(options: ClientOptions) -> "AsyncPortkey":
 _default: Optional[_DefaultClient] = None
 
 
-def default_client(config: ConfigValue) -> _DefaultClient:
-    """The default clients for ``config`` and the module globals now, rebuilt if one changed."""
+def _globals_now() -> Tuple[Any, ...]:
+    """The module globals a default client is built from, as set now."""
+    module = _globals()
+    return (
+        module.config,
+        module.api_key,
+        module.base_url,
+        module.timeout,
+        module.max_retries,
+        module.mode,
+    )
+
+
+def default_client() -> _DefaultClient:
+    """The default clients for ``portkey.config`` and the module globals now, rebuilt if one
+    of them (or the environment they were read from) changed."""
     global _default
-    settings = _settings(config)
+    globals_now = _globals_now()
     current = _default
-    if current is None or not current.fits(config, settings):
-        current = _default = _DefaultClient(config, settings)
+    if current is not None and current.fits(globals_now):
+        return current
+    config = globals_now[0]
+    current = _default = _DefaultClient(config, _settings(config), globals_now)
     return current
 
 
-def _sync_client(chosen: ConfigValue) -> "Portkey":
-    """The client for a call routed by ``chosen`` (what :func:`_config` resolved): the default
-    one for ``portkey.config``, else one for that config on the module's connections."""
-    if chosen is _globals().config:
-        return default_client(chosen).sync_client()
-    return _sync_client_on(_options(chosen, _settings(chosen)))
-
-
-def _async_client(chosen: ConfigValue) -> "AsyncPortkey":
-    """Async twin of :func:`_sync_client`."""
-    if chosen is _globals().config:
-        return default_client(chosen).async_client()
-    return _async_client_on(_options(chosen, _settings(chosen)))
+def _clients(config: ConfigArg) -> _Clients:
+    """The clients a module-level call goes through: the default ones for ``portkey.config``,
+    or, for a call given its own ``config=``, ones for it on the module's connections."""
+    if config is None:
+        clients = default_client()
+        if clients.config is None:
+            raise MissingConfigError(
+                "no config to route by: set portkey.config = Config(mode=..., llms=[...]) or "
+                "pass config=... (a Config, a dict or a config slug)",
+                field="config",
+            )
+        return clients
+    return _Clients(config, _settings(config))
 
 
 def _per_call_headers(
     trace_id: Optional[str],
     metadata: Optional[Mapping[str, str]],
     cache_force_refresh: Optional[bool],
-) -> Optional[Dict[str, str]]:
+    extra_headers: Optional[Mapping[str, str]],
+) -> Optional[Mapping[str, str]]:
+    """The headers of one module-level call: its tracing and cache options, with the caller's
+    own ``extra_headers`` over them."""
     if trace_id is None and metadata is None and cache_force_refresh is None:
-        return None
-    return portkey_headers(
+        return extra_headers
+    headers = portkey_headers(
         {"trace_id": trace_id, "metadata": metadata, "cache_force_refresh": cache_force_refresh}
     )
-
-
-def _call_kwargs(
-    stream: bool,
-    trace_id: Optional[str],
-    metadata: Optional[Mapping[str, str]],
-    cache_force_refresh: Optional[bool],
-    timeout: Timeout,
-    max_retries: Union[int, NotGiven],
-    params: Mapping[str, Any],
-) -> Dict[str, Any]:
-    """The resource keywords for one module-level call."""
-    return {
-        "stream": stream,
-        "extra_headers": _per_call_headers(trace_id, metadata, cache_force_refresh),
-        "timeout": timeout,
-        "max_retries": max_retries,
-        **params,
-    }
-
-
-def _check_model(config: ConfigValue, params: Mapping[str, Any]) -> None:
-    if params.get("model") is None and isinstance(config, Config):
-        missing = config.models_missing()
-        if missing:
-            raise InvalidRequestError(
-                f"llms[{missing[0]}] has no model: set LLMOptions(model=...) on every LLM, or "
-                "pass model=... to create()",
-                field="model",
-            )
+    if extra_headers:
+        headers.update(extra_headers)
+    return headers
 
 
 def _messages(config: ConfigValue, messages: Optional[List[Any]]) -> List[Any]:
@@ -316,13 +332,16 @@ class ChatCompletions:
         (a Config, dict or slug) replaces ``portkey.config`` for this call. ``stream=True``
         returns a stream of chunks. Other keywords go to the provider.
         """
-        chosen = _config(config)
-        _check_model(chosen, params)
-        return _sync_client(chosen).chat.completions.create(
-            messages=_messages(chosen, messages),
-            **_call_kwargs(
-                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
-            ),
+        clients = _clients(config)
+        clients.check_model(params)
+        extra_headers = params.pop("extra_headers", None)
+        return clients.sync_client().chat.completions.create(
+            messages=_messages(clients.config, messages),
+            stream=stream,
+            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            timeout=timeout,
+            max_retries=max_retries,
+            **params,
         )
 
     @classmethod
@@ -340,13 +359,16 @@ class ChatCompletions:
         **params: Any,
     ) -> Any:
         """Async twin of :meth:`create`; with ``stream=True`` an async stream of chunks."""
-        chosen = _config(config)
-        _check_model(chosen, params)
-        return await _async_client(chosen).chat.completions.create(
-            messages=_messages(chosen, messages),
-            **_call_kwargs(
-                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
-            ),
+        clients = _clients(config)
+        clients.check_model(params)
+        extra_headers = params.pop("extra_headers", None)
+        return await clients.async_client().chat.completions.create(
+            messages=_messages(clients.config, messages),
+            stream=stream,
+            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            timeout=timeout,
+            max_retries=max_retries,
+            **params,
         )
 
 
@@ -368,13 +390,16 @@ class Completions:
         **params: Any,
     ) -> Any:
         """Complete a prompt through the gateway; ``prompt`` defaults to the first LLM's."""
-        chosen = _config(config)
-        _check_model(chosen, params)
-        return _sync_client(chosen).completions.create(
-            prompt=_prompt(chosen, prompt),
-            **_call_kwargs(
-                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
-            ),
+        clients = _clients(config)
+        clients.check_model(params)
+        extra_headers = params.pop("extra_headers", None)
+        return clients.sync_client().completions.create(
+            prompt=_prompt(clients.config, prompt),
+            stream=stream,
+            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            timeout=timeout,
+            max_retries=max_retries,
+            **params,
         )
 
     @classmethod
@@ -392,13 +417,16 @@ class Completions:
         **params: Any,
     ) -> Any:
         """Async twin of :meth:`create`."""
-        chosen = _config(config)
-        _check_model(chosen, params)
-        return await _async_client(chosen).completions.create(
-            prompt=_prompt(chosen, prompt),
-            **_call_kwargs(
-                stream, trace_id, metadata, cache_force_refresh, timeout, max_retries, params
-            ),
+        clients = _clients(config)
+        clients.check_model(params)
+        extra_headers = params.pop("extra_headers", None)
+        return await clients.async_client().completions.create(
+            prompt=_prompt(clients.config, prompt),
+            stream=stream,
+            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            timeout=timeout,
+            max_retries=max_retries,
+            **params,
         )
 
 
@@ -408,12 +436,12 @@ class Embeddings:
     @classmethod
     def create(cls, *, input: Any, config: ConfigArg = None, **params: Any) -> Any:
         """Embed ``input`` through the gateway."""
-        return _sync_client(_config(config)).embeddings.create(input=input, **params)
+        return _clients(config).sync_client().embeddings.create(input=input, **params)
 
     @classmethod
     async def acreate(cls, *, input: Any, config: ConfigArg = None, **params: Any) -> Any:
         """Async twin of :meth:`create`."""
-        return await _async_client(_config(config)).embeddings.create(input=input, **params)
+        return await _clients(config).async_client().embeddings.create(input=input, **params)
 
 
 # The legacy SDK's name for text completions.
@@ -435,7 +463,7 @@ class Generations:
     ) -> Any:
         """Run the saved prompt ``prompt_id`` with ``variables`` (warns: deprecated).
         ``config`` replaces ``portkey.config`` for this call; neither is required."""
-        client = default_client(_globals().config).sync_client()
+        client = default_client().sync_client()
         return client.generations.create(
             prompt_id=prompt_id, variables=variables, config=config, **params
         )
@@ -450,7 +478,7 @@ class Generations:
         **params: Any,
     ) -> Any:
         """Async twin of :meth:`create`."""
-        client = default_client(_globals().config).async_client()
+        client = default_client().async_client()
         return await client.generations.create(
             prompt_id=prompt_id, variables=variables, config=config, **params
         )

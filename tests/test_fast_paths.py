@@ -149,6 +149,69 @@ def test_module_calls_follow_base_url_and_timeout(stub: ProviderStub) -> None:
         portkey.ChatCompletions.create(messages=HI)
 
 
+def test_module_calls_with_unchanged_globals_skip_resolving_them(
+    stub: ProviderStub, monkeypatch: Any
+) -> None:
+    from portkey import legacy
+
+    portkey.base_url = f"{stub.url}/v1"
+    portkey.api_key = "pk-one"
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-x", model="m")])
+    portkey.ChatCompletions.create(messages=HI)
+    resolved: List[Any] = []
+    resolve = legacy._settings
+    monkeypatch.setattr(
+        legacy, "_settings", lambda config: resolved.append(config) or resolve(config)
+    )
+    for _ in range(3):
+        portkey.ChatCompletions.create(messages=HI)
+    assert resolved == []  # the globals compared as set: nothing resolved, no env read
+    kept = legacy.default_client()
+    portkey.api_key = "".join(["pk-", "one"])  # equal, not the same object
+    portkey.ChatCompletions.create(messages=HI)
+    assert resolved == [] and legacy.default_client() is kept
+    portkey.timeout = 30.0  # a change: resolved once, then compared again
+    portkey.ChatCompletions.create(messages=HI)
+    portkey.ChatCompletions.create(messages=HI)
+    assert len(resolved) == 1 and legacy.default_client() is not kept
+    monkeypatch.delenv("PORTKEY_API_KEY", raising=False)
+    portkey.api_key = None  # now the key comes from the environment: read on every call
+    monkeypatch.setenv("PORTKEY_API_KEY", "pk-env")
+    portkey.ChatCompletions.create(messages=HI)
+    monkeypatch.setenv("PORTKEY_API_KEY", "pk-env-two")
+    portkey.ChatCompletions.create(messages=HI)
+    keys = [r.headers["x-portkey-api-key"] for r in stub.requests("default")]
+    assert keys == ["pk-one"] * 7 + ["pk-env", "pk-env-two"]
+
+
+def test_module_calls_check_the_model_from_the_config_once(stub: ProviderStub) -> None:
+    from portkey import legacy
+
+    portkey.base_url = f"{stub.url}/v1"
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-x")])
+    with pytest.raises(portkey.InvalidRequestError, match=r"llms\[0\] has no model"):
+        portkey.ChatCompletions.create(messages=HI)
+    assert legacy.default_client().models_missing == [0]
+    assert portkey.ChatCompletions.create(messages=HI, model="m").choices
+    assert stub.requests("default")[0].json["model"] == "m"
+
+
+async def test_module_calls_merge_trace_options_with_extra_headers(stub: ProviderStub) -> None:
+    portkey.base_url = f"{stub.url}/v1"
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-x", model="m")])
+    portkey.ChatCompletions.create(
+        messages=HI, trace_id="t-sync", extra_headers={"x-portkey-metadata": '{"a":"1"}'}
+    )
+    await portkey.ChatCompletions.acreate(
+        messages=HI, trace_id="t-async", extra_headers={"x-custom": "yes"}
+    )
+    first, second = stub.requests("default")
+    assert first.headers["x-portkey-trace-id"] == "t-sync"
+    assert first.headers["x-portkey-metadata"] == '{"a":"1"}'
+    assert second.headers["x-portkey-trace-id"] == "t-async"
+    assert second.headers["x-custom"] == "yes"
+
+
 # ---- env proxies: read once per connection pool --------------------------------------------
 
 

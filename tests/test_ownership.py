@@ -310,12 +310,12 @@ def test_module_api_rebuilds_its_client_when_a_global_changes(
     portkey.base_url = gateway_url
     portkey.config = target(stub, "a")
     portkey.ChatCompletions.create(model="m", messages=HI)
-    first = legacy.default_client(portkey.config)
+    first = legacy.default_client()
     portkey.ChatCompletions.create(model="m", messages=HI)
-    assert legacy.default_client(portkey.config) is first  # nothing changed: same client
+    assert legacy.default_client() is first  # nothing changed: same client
     portkey.timeout = 30.0
     portkey.ChatCompletions.create(model="m", messages=HI)
-    rebuilt = legacy.default_client(portkey.config)
+    rebuilt = legacy.default_client()
     assert rebuilt is not first and rebuilt.options.timeout == 30.0
     # Rebuilding keeps the connections: both clients send through the module's transport.
     assert rebuilt.sync_client().requestor is first.sync_client().requestor
@@ -325,10 +325,10 @@ def test_module_api_rebuilds_its_client_when_a_global_changes(
     }
     portkey.config = config_dict
     portkey.ChatCompletions.create(model="m", messages=HI)
-    built = legacy.default_client(config_dict)
+    built = legacy.default_client()
     config_dict["llms"][0]["custom_host"] = stub.host_for("b")  # changed in place
     assert portkey.ChatCompletions.create(model="m", messages=HI)
-    assert legacy.default_client(config_dict) is not built
+    assert legacy.default_client() is not built
     assert [r.target for r in stub.requests()][-1] == "b"
 
 

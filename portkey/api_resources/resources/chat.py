@@ -219,6 +219,20 @@ class ChatCompletions(
         **params: Any,
     ) -> Stream[ChatCompletionChunk]: ...
 
+    @overload
+    def create(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: Optional[str] = ...,
+        stream: bool,
+        extra_headers: Optional[Mapping[str, str]] = ...,
+        extra_body: Optional[Mapping[str, Any]] = ...,
+        timeout: Timeout = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        **params: Any,
+    ) -> Union[ChatCompletion, Stream[ChatCompletionChunk]]: ...
+
     def create(
         self,
         *,
@@ -365,6 +379,20 @@ class AsyncChatCompletions(
         max_retries: Union[int, NotGiven] = ...,
         **params: Any,
     ) -> AsyncStream[ChatCompletionChunk]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        messages: Iterable[MessageParam],
+        model: Optional[str] = ...,
+        stream: bool,
+        extra_headers: Optional[Mapping[str, str]] = ...,
+        extra_body: Optional[Mapping[str, Any]] = ...,
+        timeout: Timeout = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        **params: Any,
+    ) -> Union[ChatCompletion, AsyncStream[ChatCompletionChunk]]: ...
 
     async def create(
         self,

@@ -72,6 +72,20 @@ class Completions(SyncAPIResource):
         **params: Any,
     ) -> Stream[TextCompletionChunk]: ...
 
+    @overload
+    def create(
+        self,
+        *,
+        prompt: Prompt,
+        model: Optional[str] = ...,
+        stream: bool,
+        extra_headers: Optional[Mapping[str, str]] = ...,
+        extra_body: Optional[Mapping[str, Any]] = ...,
+        timeout: Timeout = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        **params: Any,
+    ) -> Union[TextCompletion, Stream[TextCompletionChunk]]: ...
+
     def create(
         self,
         *,
@@ -128,6 +142,20 @@ class AsyncCompletions(AsyncAPIResource):
         max_retries: Union[int, NotGiven] = ...,
         **params: Any,
     ) -> AsyncStream[TextCompletionChunk]: ...
+
+    @overload
+    async def create(
+        self,
+        *,
+        prompt: Prompt,
+        model: Optional[str] = ...,
+        stream: bool,
+        extra_headers: Optional[Mapping[str, str]] = ...,
+        extra_body: Optional[Mapping[str, Any]] = ...,
+        timeout: Timeout = ...,
+        max_retries: Union[int, NotGiven] = ...,
+        **params: Any,
+    ) -> Union[TextCompletion, AsyncStream[TextCompletionChunk]]: ...
 
     async def create(
         self,
