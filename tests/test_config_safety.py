@@ -28,6 +28,7 @@ import portkey_ai
 from portkey import (
     Config,
     InvalidConfigError,
+    InvalidHeaderValueError,
     InvalidRequestError,
     LLMOptions,
     MissingAPIKeyError,
@@ -269,6 +270,42 @@ def test_a_key_with_a_newline_is_refused_without_echoing_it(build: Callable[[], 
     message = str(info.value)
     assert "api_key" in message or "virtual_key" in message
     assert "strip" in message  # the fix
+
+
+#: Values no header can carry, each with the words its refusal gives.
+_UNFIT_FOR_A_HEADER = [
+    ("", "is empty"),
+    (" sk-key", "starts or ends with whitespace"),
+    ("sk-key\n", "starts or ends with whitespace"),
+    ("sk-\x00key", "control character"),
+    ("sk-\x1bkey", "control character"),
+    ("sk-k\u00e9y", "non-ASCII character at position 4"),
+]
+
+
+@pytest.mark.parametrize(("value", "words"), _UNFIT_FOR_A_HEADER)
+def test_config_keys_and_header_options_follow_one_rule_set(value: str, words: str) -> None:
+    # A provider key (sent on by the gateway in a header) and a header option of the SDK's own
+    # are refused for the same reasons, with the same words, and neither echoes the value.
+    with pytest.raises(ValidationError) as in_config:
+        LLMOptions(provider="openai", api_key=value)
+    with pytest.raises(InvalidHeaderValueError) as in_header:
+        Portkey(api_key="pk", base_url="http://127.0.0.1:9/v1", trace_id=value)
+    with pytest.raises(InvalidConfigError) as in_dict_config:
+        Portkey(
+            api_key="pk",
+            base_url="http://127.0.0.1:9/v1",
+            config={"provider": "openai", "api_key": value},
+        )
+    for refusal in (str(in_config.value), str(in_header.value), str(in_dict_config.value)):
+        assert words in refusal
+        assert value.strip() == "" or value.strip() not in refusal
+
+
+def test_a_tab_inside_a_value_is_fit_for_a_header() -> None:
+    assert LLMOptions(provider="openai", api_key="sk-a\tb").api_key.get_secret_value() == "sk-a\tb"
+    client = Portkey(api_key="pk", base_url="http://127.0.0.1:9/v1", trace_id="a\tb")
+    assert client.options.headers["x-portkey-trace-id"] == "a\tb"
 
 
 @pytest.mark.parametrize(

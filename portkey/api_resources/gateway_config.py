@@ -46,6 +46,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .constants import GATEWAY_PROVIDERS, MAX_CONFIG_DEPTH
 from .exceptions import InvalidConfigError
+from .header_text import header_text_problem
 from .secrets import mask_secret
 
 Shape = Literal["sdk", "legacy-gateway", "legacy-body", "current"]
@@ -131,8 +132,8 @@ def wrap_secrets(data: Any) -> Any:
 
 def check_text(value: Optional[str], field: str, header: bool = False) -> Optional[str]:
     """Refuse an empty or blank value; for a value that travels in a header (``header``), also
-    line breaks and NUL, which would end the header. (Values inside the config JSON are escaped
-    and may hold any text.)"""
+    what no header can carry (see :mod:`.header_text`). Values that stay inside the config
+    JSON are escaped and may hold any text."""
     if value is None:
         return None
     if not value.strip():
@@ -141,27 +142,19 @@ def check_text(value: Optional[str], field: str, header: bool = False) -> Option
             if not value
             else f"{field} is blank (only whitespace); give a real value or leave it out"
         )
-    if header and any(ch in value for ch in "\r\n\0"):
-        raise ValueError(
-            f"{field} contains a line break or NUL character, which cannot go in an HTTP "
-            "header; remove it"
-        )
+    problem = header_text_problem(value) if header else None
+    if problem is not None:
+        raise ValueError(f"{field} {problem}")
     return value
 
 
 def check_secret(value: Optional[SecretStr], field: str) -> Optional[ProviderKey]:
-    """A credential: not empty, no line breaks, no surrounding whitespace; never echoed."""
+    """A credential: not empty, and fit for the header the gateway sends it on in; never
+    echoed."""
     if value is None:
         return None
     plain = value.get_secret_value()
-    if not plain.strip():
-        check_text(plain, field)  # raises: empty or blank
-    if plain != plain.strip():
-        raise ValueError(
-            f"{field} has leading or trailing whitespace (often the newline of a key read "
-            f"from a file): strip it, e.g. open(path).read().strip(); the value is not shown"
-        )
-    check_text(plain, field, header=True)  # the gateway sends it on in a header
+    check_text(plain, field, header=True)
     return value if isinstance(value, ProviderKey) else ProviderKey(plain)
 
 

@@ -32,6 +32,7 @@ from .exceptions import (
     UnknownOptionWarning,
 )
 from .gateway_config import closest_match, invalid_config
+from .header_text import header_text_problem
 
 #: The options that become ``x-portkey-*`` headers: the gateway's REST table first, then the other
 #: names the reference SDK's constructor takes (each read by the gateway as its header).
@@ -93,7 +94,6 @@ ConfigValue = Union[Config, Mapping[str, Any], str]
 
 #: Characters no header value may hold: CR and LF (they end the header: injection), NUL and
 #: the other control characters. Tab is allowed inside a value.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def header_name(option: str) -> str:
@@ -199,31 +199,9 @@ def encode_header_value(option: str, value: Any) -> str:
         raise InvalidRequestError(
             f"{option} must be a string; got {type(value).__name__}", field=option
         )
-    if not text:
-        raise InvalidHeaderValueError(
-            f"{option} is empty; give it a value or leave it out", field=option
-        )
-    if text != text.strip():
-        # HTTP drops such whitespace, so the server would see another value than given (and a
-        # line break would end the header). Often a key read from a file with its newline.
-        raise InvalidHeaderValueError(
-            f"{option} starts or ends with whitespace or a line break, which an HTTP header "
-            "cannot carry; strip it (e.g. a key read from a file keeps its trailing newline)",
-            field=option,
-        )
-    if _CONTROL.search(text):
-        raise InvalidHeaderValueError(
-            f"{option} contains a line break, NUL or other control character, which cannot go "
-            "in an HTTP header; remove it",
-            field=option,
-        )
-    if not text.isascii():
-        position = next(index for index, ch in enumerate(text) if not ch.isascii())
-        raise InvalidHeaderValueError(
-            f"{option} has a non-ASCII character at position {position}, which an HTTP header "
-            "cannot carry reliably; use ASCII here (metadata may hold any text)",
-            field=option,
-        )
+    problem = header_text_problem(text)
+    if problem is not None:
+        raise InvalidHeaderValueError(f"{option} {problem}", field=option)
     return text
 
 
