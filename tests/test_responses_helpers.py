@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from portkey import APIStatusError, InvalidRequestError, StreamInterruptedError
 from portkey.api_resources.platform_types import InputTokensCount, ModelResponse
-from portkey.api_resources.response_types import ResponseFunctionToolCall
+from portkey.api_resources.response_types import CompactedResponse, ResponseFunctionToolCall
 from portkey.api_resources.structured import strict_schema
 
 
@@ -181,6 +181,47 @@ async def test_input_tokens_count(stub: ProviderStub, use_async: bool) -> None:
     (record,) = stub.requests()
     assert (record.method, record.endpoint) == ("POST", "/responses/input_tokens")
     assert record.json == {"model": "gpt-4o", "input": "Tell me a joke."}
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_compact(stub: ProviderStub, use_async: bool) -> None:
+    compaction = {"type": "compaction", "id": "cmp_1", "encrypted_content": "opaque"}
+    answer = {"id": "resp_c1", "object": "response.compaction", "created_at": 1764000000,
+              "output": [message("Summary so far"), compaction],
+              "usage": {"input_tokens": 120, "output_tokens": 30, "total_tokens": 150}}  # fmt: skip
+    stub.script("default", status(200, json_body=answer))
+    client = direct_client(stub, use_async=use_async)
+    compacted = await resolve(
+        client.responses.compact(
+            model="gpt-4o", input=[{"role": "user", "content": "Hi"}],
+            previous_response_id="resp_0", prompt_cache_key="k1",
+        )
+    )  # fmt: skip
+    assert isinstance(compacted, CompactedResponse)
+    assert compacted.object == "response.compaction"
+    assert compacted.output[0].content[0].text == "Summary so far"
+    assert compacted.output[1].type == "compaction"
+    assert compacted.output[1].encrypted_content == "opaque"  # unknown kinds keep their fields
+    assert compacted.usage is not None and compacted.usage.total_tokens == 150
+    (record,) = stub.requests()
+    assert (record.method, record.endpoint) == ("POST", "/responses/compact")
+    assert record.json == {
+        "model": "gpt-4o",
+        "input": [{"role": "user", "content": "Hi"}],
+        "previous_response_id": "resp_0",
+        "prompt_cache_key": "k1",
+    }
+
+
+@pytest.mark.parametrize("use_async", [False, True], ids=["sync", "async"])
+async def test_compact_without_a_model_fails_before_sending(
+    stub: ProviderStub, use_async: bool
+) -> None:
+    client = direct_client(stub, use_async=use_async)
+    with pytest.raises(InvalidRequestError, match="model") as info:
+        await resolve(client.responses.compact(input="Hi"))
+    assert info.value.field == "model"
+    assert stub.requests() == []
 
 
 BAD = [

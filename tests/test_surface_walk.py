@@ -28,7 +28,6 @@ GENERATIONS_BRANCH_PATHS: Set[str] = set()
 
 #: Absent by decision, with the reason; these count against coverage.
 NOT_PROVIDED: Dict[str, str] = {
-    "responses.compact": "responses_api.py belongs to the typed branch; not added there yet",
     "responses.connect": "a Responses websocket; responses_api.py belongs to the typed branch",
 }
 #: Absent on the sync client only: a websocket needs an event loop (``AsyncPortkey`` has it).

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Union
 
 from .assistant_types import Assistant, Run, RunStep, Thread, ThreadMessage
 from .platform_base import DeletedObject, ErrorInfo, ListResponse, PlatformObject
-from .response_types import InputTokensCount, ModelResponse
+from .response_types import CompactedResponse, InputTokensCount, ModelResponse
 from .responses import APIResponse, PortkeyModel
 
 # ---- files, uploads, batches -----------------------------------------------------------------
@@ -431,6 +431,7 @@ __all__ = [
     "BatchRequestCounts",
     "CheckpointPermission",
     "Collection",
+    "CompactedResponse",
     "Container",
     "ContainerFile",
     "DeletedObject",

@@ -159,6 +159,15 @@ class ModelResponse(PlatformObject):
         )
 
 
+class CompactedResponse(PlatformObject):
+    """The answer of ``responses.compact``: a conversation compacted into ``output`` items
+    (opaque ``compaction`` items among them, to send back as input), and what it cost."""
+
+    created_at: Optional[float] = None
+    output: List[ResponseOutputItem] = []
+    usage: Optional[ResponseUsage] = None
+
+
 class InputTokensCount(APIResponse):
     """The answer of ``responses.input_tokens.count``: how many tokens the input would use."""
 
@@ -188,6 +197,7 @@ def parse_model_response(
 
 
 __all__ = [
+    "CompactedResponse",
     "InputTokensCount",
     "InputTokensDetails",
     "ModelResponse",

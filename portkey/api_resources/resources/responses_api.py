@@ -16,7 +16,7 @@ from ..response_stream import (
     ResponseStreamManager,
     ResponseStreamState,
 )
-from ..response_types import parse_model_response
+from ..response_types import CompactedResponse, parse_model_response
 from ..structured import ToolModels, text_format_param
 from .base import Call
 from .crud import (
@@ -34,9 +34,21 @@ from .crud import (
     Retrievable,
     SyncResource,
 )
+from .verbs import Verb
 
 RESPONSES = Endpoint("/responses", ModelResponse, id_name="response_id")
 INPUT_ITEMS = Endpoint("/responses/{response_id}/input_items", ResponseInputItem)
+#: ``POST /responses/compact``: a conversation (``input`` and/or ``previous_response_id``)
+#: compacted for the next request.
+COMPACT = Verb(
+    "POST",
+    "compact",
+    CompactedResponse,
+    on_item=False,
+    required=("model",),
+    doc="Compact a conversation (``input``, ``previous_response_id``, ``instructions``) into "
+    "items to send as the next request's input.",
+)
 
 
 def structured_params(
@@ -112,9 +124,11 @@ class Responses(
     Deletable,
     Cancellable[ModelResponse],
 ):
-    """``client.responses``: ``create``, ``retrieve``, ``delete``, ``cancel``; ``input_items``."""
+    """``client.responses``: ``create``, ``retrieve``, ``delete``, ``cancel``, ``compact``;
+    ``input_items``, ``input_tokens``."""
 
     endpoint = RESPONSES
+    compact = COMPACT
 
     @cached_property
     def input_items(self) -> InputItems:
@@ -171,6 +185,7 @@ class AsyncResponses(
     """Async twin of :class:`Responses`."""
 
     endpoint = RESPONSES
+    compact = COMPACT
 
     @cached_property
     def input_items(self) -> AsyncInputItems:
