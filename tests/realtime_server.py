@@ -34,7 +34,7 @@ class RealtimeServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, LOOPBACK_HOST, 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = self._runner.addresses[0][1]
         self.base_url = f"http://{LOOPBACK_HOST}:{port}/v1"
         return self
 

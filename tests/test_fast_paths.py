@@ -482,9 +482,10 @@ print(json.dumps({
 }))
 """
 
-#: Modules a plain chat call never needs: the stream helpers, the platform and Responses
-#: models, and the did-you-mean machinery of error messages.
+#: Modules a plain (sync) chat call never needs: the async transport, the stream helpers, the
+#: platform and Responses models, and the did-you-mean machinery of error messages.
 _NOT_ON_THE_PLAIN_CALL_PATH = (
+    "aiohttp",
     "difflib",
     "portkey.api_resources.assistant_types",
     "portkey.api_resources.chat_stream",

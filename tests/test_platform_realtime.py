@@ -1,9 +1,14 @@
-"""``beta.realtime.connect`` on AsyncPortkey: a websocket (aiohttp) to a small realtime server
-written for these tests, carrying JSON events both ways with the client's Portkey headers."""
+"""``realtime.connect`` / ``beta.realtime.connect`` on AsyncPortkey and Portkey: a websocket
+(aiohttp; on the sync client driven from a loop and thread of its own) to a small realtime
+server written for these tests, carrying JSON events both ways with the client's Portkey
+headers."""
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+import asyncio
+import gc
+import threading
+from typing import AsyncIterator, Iterator
 
 import pytest
 from realtime_server import RealtimeServer
@@ -17,7 +22,7 @@ from portkey import (
     Portkey,
 )
 from portkey.api_resources.platform_types import RealtimeEvent
-from portkey.api_resources.resources.realtime import AsyncRealtimeConnection
+from portkey.api_resources.resources.realtime import AsyncRealtimeConnection, RealtimeConnection
 
 
 @pytest.fixture
@@ -133,7 +138,117 @@ async def test_bad_input_is_refused_before_connecting(server: RealtimeServer) ->
     assert len(server.handshakes) == 1  # only the good connect reached the server
 
 
-def test_the_sync_client_has_sessions_but_no_connect() -> None:
-    client = Portkey(base_url="http://127.0.0.1:9/v1")
-    assert hasattr(client.beta.realtime, "sessions")
-    assert not hasattr(client.beta.realtime, "connect")
+# ---- the sync client: the same connection, blocking ------------------------------------------
+
+
+@pytest.fixture
+def threaded_server() -> Iterator[RealtimeServer]:
+    """The realtime test server on an event loop of its own thread (the sync client blocks
+    the test's thread)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    running = asyncio.run_coroutine_threadsafe(RealtimeServer().start(), loop).result(10)
+    try:
+        yield running
+    finally:
+        asyncio.run_coroutine_threadsafe(running.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def sync_client_for(server: RealtimeServer) -> Portkey:
+    return Portkey(
+        base_url=server.base_url, api_key="pk-realtime", provider="openai", trace_id="tr-rt"
+    )
+
+
+def websocket_threads() -> int:
+    return sum(1 for thread in threading.enumerate() if thread.name == "portkey-websocket")
+
+
+@pytest.mark.parametrize("beta", [True, False], ids=["beta", "ga"])
+def test_sync_connect_sends_and_receives_events(
+    threaded_server: RealtimeServer, beta: bool
+) -> None:
+    client = sync_client_for(threaded_server)
+    realtime = client.beta.realtime if beta else client.realtime
+    with realtime.connect(model="gpt-4o-realtime") as connection:
+        assert isinstance(connection, RealtimeConnection)
+        assert websocket_threads() == 1
+        first = connection.recv()
+        assert (first.type, first.event_id) == ("session.created", "ev_0")
+        connection.send({"type": "session.update", "session": {"voice": "alloy"}})
+        assert connection.recv().session == {"voice": "alloy"}
+        connection.send({"type": "response.create"})
+        kinds = []
+        for event in connection:
+            kinds.append(event.type)
+            if event.type == "response.done":
+                break
+        assert kinds == ["response.created", "response.done"]
+    assert connection.closed
+    assert websocket_threads() == 0  # leaving the block ends the connection's thread
+    assert threaded_server.received == [
+        {"type": "session.update", "session": {"voice": "alloy"}},
+        {"type": "response.create"},
+    ]
+    handshake = threaded_server.handshakes[0]
+    assert handshake["query"] == {"model": "gpt-4o-realtime"}
+    assert handshake["headers"]["x-portkey-api-key"] == "pk-realtime"
+    assert handshake["headers"]["x-portkey-trace-id"] == "tr-rt"
+    assert ("openai-beta" in handshake["headers"]) is beta
+
+
+def test_sync_iteration_ends_when_the_server_closes(threaded_server: RealtimeServer) -> None:
+    client = sync_client_for(threaded_server)
+    with client.realtime.connect(model="m") as connection:
+        connection.send({"type": "test.close"})
+        assert [event.type for event in connection] == ["session.created"]
+        with pytest.raises(APIConnectionError, match="closed"):
+            connection.recv()
+    connection.close()  # a second close does nothing
+    with pytest.raises(APIConnectionError, match="closed"):
+        connection.recv()
+
+
+def test_sync_errors_are_the_sdk_errors(threaded_server: RealtimeServer) -> None:
+    client = sync_client_for(threaded_server)
+    with client.realtime.connect(model="m") as connection:
+        connection.recv()
+        connection.send({"type": "test.garbage"})
+        with pytest.raises(APIResponseValidationError, match="not a JSON event"):
+            connection.recv()
+    with pytest.raises(PermissionDeniedError) as caught:
+        client.realtime.connect(model="forbidden").enter()
+    assert caught.value.status_code == 403
+    with pytest.raises(APIConnectionError):
+        Portkey(base_url="http://127.0.0.1:9/v1", api_key="pk").realtime.connect(model="m").enter()
+    assert websocket_threads() == 0  # a failed connect leaves no thread behind
+
+
+def test_sync_bad_input_is_refused_before_connecting(threaded_server: RealtimeServer) -> None:
+    client = sync_client_for(threaded_server)
+    with pytest.raises(InvalidRequestError) as caught:
+        client.realtime.connect(model="")
+    assert caught.value.field == "model"
+    with client.beta.realtime.connect(model="m") as connection:
+        for bad in ({"no": "type"}, "response.create", {"type": 3}):
+            with pytest.raises(InvalidRequestError) as caught:
+                connection.send(bad)  # type: ignore[arg-type]
+            assert caught.value.field == "event"
+    assert threaded_server.received == []
+    assert len(threaded_server.handshakes) == 1
+
+
+def test_a_sync_connection_dropped_unclosed_is_closed_when_collected(
+    threaded_server: RealtimeServer,
+) -> None:
+    client = sync_client_for(threaded_server)
+    connection = client.realtime.connect(model="m").enter()
+    assert connection.recv().type == "session.created"
+    assert websocket_threads() == 1
+    del connection
+    gc.collect()
+    assert websocket_threads() == 0

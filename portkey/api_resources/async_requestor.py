@@ -201,7 +201,7 @@ class AsyncRequestor:
         """Open a websocket to ``spec.url`` on the running loop's session."""
         session = await self.session()
         proxy = self._proxies.for_url(spec.url) if self._proxies is not None else None
-        return await _open_websocket(session, proxy, spec)
+        return await connect_websocket(session, proxy, spec)
 
     # ---- public entry points -----------------------------------------------------------
 
@@ -411,9 +411,11 @@ async def open_websocket(requestor: AsyncRequestor, spec: RequestSpec) -> WebSoc
     return await requestor.websocket(spec)
 
 
-async def _open_websocket(
+async def connect_websocket(
     session: aiohttp.ClientSession, proxy: Optional[str], spec: RequestSpec
 ) -> WebSocketConnection:
+    """Open a websocket on ``session`` (through ``proxy``, if any); a refused handshake raises
+    the status error of its HTTP status, a failure to connect :class:`APIConnectionError`."""
     try:
         socket = await asyncio.wait_for(
             session.ws_connect(

@@ -1,13 +1,16 @@
 """The synchronous API client: a :class:`BaseClient` bound to the :class:`SyncRequestor` it owns
 (or borrows, for a copy made by ``with_options``)."""
 
-from typing import Any, Literal, Mapping, Optional, Type, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Type, TypeVar, Union, overload
 
 from .base_client import NO_REQUEST_OPTIONS, BaseClient, ClientOptions, RequestOptions
 from .requestor import SyncRequestor
 from .responses import APIResponse, BinaryResponse
 from .streaming import Stream
 from .transport import FileSpec
+
+if TYPE_CHECKING:  # aiohttp is loaded only when a sync websocket is opened
+    from .sync_websocket import SyncWebSocket
 
 ResponseT = TypeVar("ResponseT", bound=APIResponse)
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
@@ -103,6 +106,20 @@ class SyncAPIClient(BaseClient):
             method, path, body=body, params=params, files=files, request_options=request_options
         )
         return self._requestor.request_bytes(spec)
+
+    def websocket(
+        self,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        request_options: RequestOptions = NO_REQUEST_OPTIONS,
+    ) -> "SyncWebSocket":
+        """Open a websocket to ``path`` with this client's headers (the realtime API). It runs
+        on a loop and thread of its own (see :mod:`.sync_websocket`); close it when done."""
+        from .sync_websocket import SyncWebSocket
+
+        spec = self.build_spec("GET", path, params=params, request_options=request_options)
+        return SyncWebSocket.open(spec)
 
     @property
     def requestor(self) -> SyncRequestor:

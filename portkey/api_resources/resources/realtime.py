@@ -9,14 +9,26 @@ connection sends and receives JSON events (``{"type": "session.update", ...}``).
 ``client_secrets.create`` (an ephemeral key) and ``calls`` (WebRTC/SIP calls: ``create`` posts
 an SDP offer and returns the SDP answer as bytes; ``accept``, ``hangup``, ``refer``, ``reject``).
 
-The sync client has everything but ``connect``: a websocket needs an event loop, so ``connect``
-lives on the async client.
+On the sync client, ``with client.realtime.connect(model=...) as conn:`` gives the same
+connection with blocking ``send``/``recv`` and a plain ``for`` loop; it runs on a private event
+loop and thread of its own (see :mod:`..sync_websocket`).
 """
 
 import json
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping, Optional, Type, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Dict,
+    Iterator,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    Union,
+)
 
 from ..exceptions import APIConnectionError, APIResponseValidationError, InvalidRequestError
 from ..platform_types import RealtimeEvent, RealtimeSession
@@ -26,8 +38,9 @@ from .base import AsyncAPIResource, SyncAPIResource, request_options
 from .crud import AsyncCreatable, AsyncResource, Creatable, Endpoint, SyncResource, require_field
 from .verbs import Verb
 
-if TYPE_CHECKING:  # the websocket transport lives with aiohttp, loaded only when async is used
+if TYPE_CHECKING:  # the websocket transports live with aiohttp, loaded only when one is opened
     from ..async_requestor import WebSocketConnection
+    from ..sync_websocket import SyncWebSocket
 
 SESSIONS = Endpoint("/realtime/sessions", RealtimeSession, required=("model",))
 CLIENT_SECRETS = Endpoint("/realtime/client_secrets", RealtimeClientSecret)
@@ -63,6 +76,88 @@ def parse_event(text: str) -> RealtimeEvent:
             status_code=101,
             body=text,
         ) from None
+
+
+def connect_arguments(
+    model: str,
+    extra_query: Optional[Mapping[str, Any]],
+    extra_headers: Optional[Mapping[str, str]],
+    beta: bool,
+) -> Tuple[Dict[str, Any], Any]:
+    """The query and request options of a ``connect`` (checked now, before connecting):
+    ``beta`` adds the header that opts in to the beta protocol."""
+    require_field({"model": model}, "model")
+    headers = {**REALTIME_BETA, **(extra_headers or {})} if beta else extra_headers
+    return {**(extra_query or {}), "model": model}, request_options(headers)
+
+
+class RealtimeConnection:
+    """A live realtime connection of the sync client: ``send`` events, ``recv`` them (both
+    block), or ``for`` them."""
+
+    def __init__(self, socket: "SyncWebSocket") -> None:
+        self._socket = socket
+
+    def send(self, event: Mapping[str, Any]) -> None:
+        """Send one event (a dict with a ``type``)."""
+        self._socket.send_text(checked_event(event))
+
+    def recv(self) -> RealtimeEvent:
+        """The next event (blocking until it comes); raises :class:`APIConnectionError` if the
+        connection has closed."""
+        text = self._socket.receive_text()
+        if text is None:
+            raise APIConnectionError("the realtime connection is closed")
+        return parse_event(text)
+
+    def __iter__(self) -> Iterator[RealtimeEvent]:
+        while True:
+            text = self._socket.receive_text()
+            if text is None:
+                return
+            yield parse_event(text)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is closed."""
+        return self._socket.closed
+
+    def close(self) -> None:
+        """Close the connection and end its thread."""
+        self._socket.close()
+
+
+class RealtimeConnectionManager:
+    """What the sync ``connect`` returns: ``with`` it for a connection closed on exit (or
+    ``manager.enter()`` and close the connection yourself)."""
+
+    def __init__(
+        self, realtime: "Union[Realtime, MainRealtime]", query: Mapping[str, Any], options: Any
+    ) -> None:
+        self._realtime = realtime
+        self._query = dict(query)
+        self._options = options
+        self._connection: Optional[RealtimeConnection] = None
+
+    def enter(self) -> RealtimeConnection:
+        """Open the connection."""
+        socket = self._realtime._client.websocket(
+            REALTIME_PATH, params=self._query, request_options=self._options
+        )
+        self._connection = RealtimeConnection(socket)
+        return self._connection
+
+    def __enter__(self) -> RealtimeConnection:
+        return self.enter()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        if self._connection is not None:
+            self._connection.close()
 
 
 class AsyncRealtimeConnection:
@@ -199,8 +294,8 @@ class AsyncRealtimeSessions(AsyncCreatable[RealtimeSession]):
 
 
 class Realtime(SyncAPIResource):
-    """``client.beta.realtime`` on the sync client: ``sessions``, ``transcription_sessions``
-    (``connect`` is async-only)."""
+    """``client.beta.realtime`` on the sync client: ``connect``, ``sessions``,
+    ``transcription_sessions``."""
 
     @cached_property
     def sessions(self) -> RealtimeSessions:
@@ -212,10 +307,20 @@ class Realtime(SyncAPIResource):
         """Realtime transcription sessions."""
         return TranscriptionSessions(self._client)
 
+    def connect(
+        self,
+        *,
+        model: str,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> RealtimeConnectionManager:
+        """A realtime connection for ``model``, opened by ``with`` (checked now, sent then)."""
+        query, options = connect_arguments(model, extra_query, extra_headers, beta=True)
+        return RealtimeConnectionManager(self, query, options)
+
 
 class MainRealtime(SyncAPIResource):
-    """``client.realtime`` (GA) on the sync client: ``calls``, ``client_secrets`` (``connect``
-    is async-only)."""
+    """``client.realtime`` (GA) on the sync client: ``connect``, ``calls``, ``client_secrets``."""
 
     @cached_property
     def calls(self) -> Calls:
@@ -226,6 +331,17 @@ class MainRealtime(SyncAPIResource):
     def client_secrets(self) -> ClientSecrets:
         """Ephemeral keys."""
         return ClientSecrets(self._client)
+
+    def connect(
+        self,
+        *,
+        model: str,
+        extra_query: Optional[Mapping[str, Any]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> RealtimeConnectionManager:
+        """A GA realtime connection for ``model`` (no beta header), opened by ``with``."""
+        query, options = connect_arguments(model, extra_query, extra_headers, beta=False)
+        return RealtimeConnectionManager(self, query, options)
 
 
 class AsyncRealtime(AsyncAPIResource):
@@ -250,10 +366,8 @@ class AsyncRealtime(AsyncAPIResource):
     ) -> AsyncRealtimeConnectionManager:
         """A realtime connection for ``model``, opened by ``async with`` (checked now, sent
         then)."""
-        require_field({"model": model}, "model")
-        headers = {**REALTIME_BETA, **(extra_headers or {})}
-        query = {**(extra_query or {}), "model": model}
-        return AsyncRealtimeConnectionManager(self, query, request_options(headers))
+        query, options = connect_arguments(model, extra_query, extra_headers, beta=True)
+        return AsyncRealtimeConnectionManager(self, query, options)
 
 
 class AsyncMainRealtime(AsyncAPIResource):
@@ -278,6 +392,5 @@ class AsyncMainRealtime(AsyncAPIResource):
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncRealtimeConnectionManager:
         """A GA realtime connection for ``model`` (no beta header), opened by ``async with``."""
-        require_field({"model": model}, "model")
-        query = {**(extra_query or {}), "model": model}
-        return AsyncRealtimeConnectionManager(self, query, request_options(extra_headers))
+        query, options = connect_arguments(model, extra_query, extra_headers, beta=False)
+        return AsyncRealtimeConnectionManager(self, query, options)

@@ -1,0 +1,122 @@
+"""A websocket for the sync client (``client.realtime.connect`` on :class:`Portkey`).
+
+A websocket needs an event loop, and sync code has none: each connection runs the async
+transport's websocket (``async_requestor.connect_websocket``, the same handshake, headers,
+proxies and errors as :class:`AsyncPortkey`) on a private event loop, on a daemon thread of
+its own. Every call blocks the caller until that loop has done the work and hands back its
+result or its exception. Closing the connection closes the websocket and its session, stops
+the loop and ends the thread; a connection dropped without ``close()`` is closed when it is
+collected, or at interpreter exit.
+"""
+
+import asyncio
+import threading
+import weakref
+from typing import Awaitable, Optional, Tuple, TypeVar
+
+import aiohttp
+
+from .async_requestor import WebSocketConnection, connect_websocket
+from .proxies import EnvProxies
+from .transport import RequestSpec
+
+T = TypeVar("T")
+
+
+class SyncWebSocket:
+    """An open websocket driven from sync code: text frames in and out, blocking."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        thread: threading.Thread,
+        socket: WebSocketConnection,
+        session: aiohttp.ClientSession,
+    ) -> None:
+        self._loop = loop
+        self._socket = socket
+        # Holds what closing needs but not this object: it runs on close(), on collection or
+        # at interpreter exit, whichever comes first, and only once.
+        self._shutdown = weakref.finalize(self, _shut_down, loop, thread, socket, session)
+
+    @classmethod
+    def open(cls, spec: RequestSpec) -> "SyncWebSocket":
+        """Connect to ``spec.url`` (its headers, query and timeout); raises the SDK's errors."""
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="portkey-websocket", daemon=True)
+        thread.start()
+        try:
+            session, socket = asyncio.run_coroutine_threadsafe(_connect(spec), loop).result()
+        except BaseException:
+            _stop(loop, thread)
+            raise
+        return cls(loop, thread, socket, session)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is closed (by either side)."""
+        return not self._shutdown.alive or self._socket.closed
+
+    def send_text(self, text: str) -> None:
+        """Send one text frame."""
+        self._run(self._socket.send_text(text))
+
+    def receive_text(self) -> Optional[str]:
+        """The next text frame (blocking until it comes); ``None`` once the connection is
+        closed."""
+        if not self._shutdown.alive:
+            return None
+        return self._run(self._socket.receive_text())
+
+    def close(self) -> None:
+        """Close the websocket, stop its loop and end its thread; safe to call more than once."""
+        self._shutdown()
+
+    def _run(self, work: Awaitable[T]) -> T:
+        if not self._shutdown.alive:
+            raise RuntimeError("the websocket is closed")
+        return asyncio.run_coroutine_threadsafe(_awaited(work), self._loop).result()
+
+
+async def _awaited(work: Awaitable[T]) -> T:
+    return await work
+
+
+async def _connect(spec: RequestSpec) -> Tuple[aiohttp.ClientSession, WebSocketConnection]:
+    # Proxies follow the same rules as every other call (see proxies.py); trust_env=False so
+    # that ~/.netrc credentials are never sent to the gateway.
+    session = aiohttp.ClientSession(trust_env=False)
+    try:
+        socket = await connect_websocket(session, EnvProxies().for_url(spec.url), spec)
+    except BaseException:
+        await session.close()
+        raise
+    return session, socket
+
+
+async def _close(socket: WebSocketConnection, session: aiohttp.ClientSession) -> None:
+    try:
+        await socket.close()  # aiohttp bounds the closing handshake itself
+    finally:
+        await session.close()
+
+
+def _shut_down(
+    loop: asyncio.AbstractEventLoop,
+    thread: threading.Thread,
+    socket: WebSocketConnection,
+    session: aiohttp.ClientSession,
+) -> None:
+    try:
+        asyncio.run_coroutine_threadsafe(_close(socket, session), loop).result()
+    finally:
+        _stop(loop, thread)
+
+
+def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join()
+    loop.close()
+
+
+__all__ = ["SyncWebSocket"]
