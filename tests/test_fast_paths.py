@@ -3,6 +3,7 @@ options, env proxies on the async side without ``trust_env``, response headers i
 private attribute shared by a stream's chunks, the one-event SSE fast path in the stream loop,
 and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
 
+import asyncio
 import copy
 import gc
 import json
@@ -11,7 +12,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, AsyncIterator, Dict, List
 
 import pytest
 import requests
@@ -27,11 +28,24 @@ from portkey import (
     InternalServerError,
     LLMOptions,
     Portkey,
+    StreamInterruptedError,
 )
 from portkey.api_resources.resources.chat import checked_messages
 from portkey.api_resources.response_meta import meta_of, tracked
-from portkey.api_resources.responses import APIResponse, ChatCompletionChunk, parse_response
-from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder, Stream
+from portkey.api_resources.responses import (
+    APIResponse,
+    ChatChunkChoice,
+    ChatCompletionChunk,
+    TextCompletionChunk,
+    parse_response,
+)
+from portkey.api_resources.streaming import (
+    AsyncStream,
+    ServerSentEvent,
+    SSEDecoder,
+    Stream,
+    _ChunkParser,
+)
 from portkey.local.gateway import free_port
 
 HI = [{"role": "user", "content": "Hi"}]
@@ -350,6 +364,144 @@ def test_single_data_declines_anything_but_one_plain_event(setup: bytes, read: b
     if setup:
         assert decoder.feed(setup) == []
     assert decoder.single_data(read) is None
+
+
+# A read either is one plain one-line data event (the fast path takes it) or is left to the
+# general decoder; the bytes below cover both sides of every check in single_data.
+_USUAL_READS = [
+    b'data: {"a": 1}\n\n',
+    b"data: [DONE]\n\n",
+    b"data: \n\n",
+    "data: é ü\n\n".encode(),
+    b"data:  two spaces kept after the first\n\n",
+    b"data: a: colon\n\n",
+]
+_OTHER_READS = [
+    b"",
+    b"data: ",
+    b"data: a\n",
+    b"data: a\r\n\r\n",
+    b"data: a\rb\n\n",  # CR inside: a line break, not data
+    b"data: a\nb\n\n",  # LF inside: two lines
+    b"data: a\n\n\n",
+    b"data: a\r\n\n",
+    b"data:a\n\n",  # no space: the general decoder's job
+    b"event: x\ndata: a\n\n",
+    b"\n\n",
+    b"data: a\n\ndata: b\n\n",
+    b": comment\n\n",
+    b"datum: a\n\n",
+]
+
+
+def general_events(read: bytes) -> List[Any]:
+    # One byte per feed: never the fast path's shape, so this is the general decoder alone.
+    decoder = SSEDecoder()
+    events = [(e.event, e.data) for i in range(len(read)) for e in decoder.feed(read[i : i + 1])]
+    return events + [("after flush", e.data) for e in decoder.flush()]
+
+
+@pytest.mark.parametrize("read", _USUAL_READS + _OTHER_READS)
+def test_single_data_takes_exactly_the_plain_one_line_events(read: bytes) -> None:
+    data = SSEDecoder().single_data(read)
+    if read in _USUAL_READS:
+        assert data is not None
+        assert general_events(read) == [(None, data.decode())]
+    else:
+        assert data is None
+
+
+def finish_payload(*choices: Any) -> bytes:
+    payload = {"choices": [{"index": index, "finish_reason": finish} for index, finish in choices]}
+    return event_bytes(payload)
+
+
+class ChoicesElsewhere(APIResponse):
+    """A chunk type with chat choices that is not a chat chunk: its finishes are probed."""
+
+    choices: List[ChatChunkChoice] = []
+
+
+_CHUNK_TYPES = [ChatCompletionChunk, TextCompletionChunk, ChoicesElsewhere]
+_ENDINGS = {
+    # events (no [DONE] marker) -> whether the stream is complete
+    "one of two choices finished": (
+        [
+            finish_payload((0, None), (1, None)),
+            finish_payload((0, "stop")),
+            finish_payload((1, None)),
+        ],
+        False,
+    ),
+    "both finished, one chunk after a finish": (
+        [
+            finish_payload((0, None)),
+            finish_payload((1, "stop")),
+            finish_payload((0, None)),
+            finish_payload((0, "length")),
+        ],
+        True,
+    ),
+    "finished, then a chunk without choices": (
+        [finish_payload((0, None)), finish_payload((0, "stop")), event_bytes({"usage": {}})],
+        True,
+    ),
+    "no choices at all": ([event_bytes({"usage": {}})], False),
+}
+
+
+def ending(cast_to: Any, reads: List[bytes]) -> Any:
+    stream: Stream[Any] = Stream(cast_to=cast_to, body=iter(reads), close=lambda: None, headers={})
+    try:
+        return len(list(stream))
+    except StreamInterruptedError as exc:
+        return ("interrupted", exc.chunks_received)
+
+
+def async_ending(cast_to: Any, reads: List[bytes]) -> Any:
+    async def body() -> AsyncIterator[bytes]:
+        for read in reads:
+            yield read
+
+    async def count() -> int:
+        stream: AsyncStream[Any] = AsyncStream(
+            cast_to=cast_to, body=body(), close=lambda: None, headers={}
+        )
+        return len([chunk async for chunk in stream])
+
+    try:
+        return asyncio.run(count())
+    except StreamInterruptedError as exc:
+        return ("interrupted", exc.chunks_received)
+
+
+@pytest.mark.parametrize("cast_to", _CHUNK_TYPES)
+@pytest.mark.parametrize("name", list(_ENDINGS))
+def test_finish_tracking_is_the_same_on_the_fast_and_general_paths(cast_to: Any, name: str) -> None:
+    events, complete = _ENDINGS[name]
+    body = b"".join(events)
+    expected = len(events) if complete else ("interrupted", len(events))
+    assert ending(cast_to, events) == expected  # one event per read: the fast path
+    assert async_ending(cast_to, events) == expected
+    assert ending(cast_to, [body]) == expected  # all in one read: the general path
+    assert ending(cast_to, [body[i : i + 5] for i in range(0, len(body), 5)]) == expected
+
+
+def test_chat_and_text_chunks_track_finishes_from_their_fields(monkeypatch: Any) -> None:
+    probed: List[Any] = []
+    general = _ChunkParser._track_choices
+
+    def probing(self: Any, chunk: Any) -> None:
+        probed.append(type(chunk))
+        general(self, chunk)
+
+    monkeypatch.setattr(_ChunkParser, "_track_choices", probing)
+    events = [finish_payload((0, None)), finish_payload((0, "stop"))]
+    for cast_to in (ChatCompletionChunk, TextCompletionChunk):
+        assert ending(cast_to, events) == 2
+    assert probed == []  # read directly on the fast path, no getattr probing
+    assert ending(ChoicesElsewhere, events) == 2
+    assert probed == [ChoicesElsewhere, ChoicesElsewhere]
 
 
 # ---- models build on first use ---------------------------------------------------------------
