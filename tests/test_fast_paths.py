@@ -1,7 +1,7 @@
 """The performance changes keep behaviour: first attempt outside tenacity, reused module-level
-options, env proxies on the async side without ``trust_env``, response headers in one pydantic
-private attribute shared by a stream's chunks, the one-event SSE fast path in the stream loop,
-and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
+options, env proxies on the async side without ``trust_env``, response headers kept beside the
+models (one record object shared by a stream's chunks), the one-event SSE fast path in the
+stream loop and its finish tracking, and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
 
 import asyncio
 import copy
@@ -30,8 +30,15 @@ from portkey import (
     Portkey,
     StreamInterruptedError,
 )
+from portkey.api_resources import streaming
 from portkey.api_resources.resources.chat import checked_messages
-from portkey.api_resources.response_meta import meta_of, tracked
+from portkey.api_resources.response_meta import (
+    ResponseMeta,
+    attach,
+    attach_new,
+    meta_of,
+    tracked,
+)
 from portkey.api_resources.responses import (
     APIResponse,
     ChatChunkChoice,
@@ -217,7 +224,7 @@ async def test_async_calls_go_through_a_working_env_proxy(
     assert stub.requests("default")[0].endpoint == "/chat/completions"
 
 
-# ---- response headers: one private attribute, one object per stream ------------------------
+# ---- response headers: kept beside the model, one object per stream ------------------------
 
 
 def test_stream_chunks_carry_the_response_headers(stub: ProviderStub) -> None:
@@ -255,6 +262,38 @@ def test_response_meta_records_die_with_their_responses() -> None:
     for _ in range(50):
         parse_response(ChatCompletion, body, {"stale": "yes"})
         assert ChatCompletion(id="new").get_headers() == {}
+
+
+def test_stream_chunks_are_recorded_without_the_replacing_attach(monkeypatch: Any) -> None:
+    # A chunk was validated just now and has no record: the loop skips looking for one.
+    replacing: List[object] = []
+    monkeypatch.setattr(streaming, "attach", replacing.append, raising=False)
+    gc.collect()
+    before = tracked()
+    reads = [event_bytes(chunk_payload(t)) for t in "abc"] + [b"data: [DONE]\n\n"]
+    chunks = contents_of_stream(reads, {"h": "v"})
+    assert replacing == []
+    assert [c.get_headers() for c in chunks] == [{"h": "v"}] * 3
+    assert tracked() == before + 3
+    del chunks
+    gc.collect()
+    assert tracked() == before
+
+
+def test_attach_new_records_what_attach_records() -> None:
+    body = b'{"id": "x", "choices": []}'
+    first, second = (parse_response(ChatCompletion, body, {}) for _ in range(2))
+    meta = ResponseMeta({"X-Name": "v"}, b"raw")
+    attach(first, meta)
+    attach_new(second, meta)
+    for response in (first, second):
+        assert meta_of(response) is meta
+        assert response.get_headers() == {"x-name": "v"} and response.raw_json == "raw"
+    # attach replaces an earlier record (attach_new is only for responses that have none).
+    before = tracked()
+    attach(first, ResponseMeta({"x-name": "w"}))
+    assert first.get_headers() == {"x-name": "w"}
+    assert tracked() == before
 
 
 def test_response_headers_survive_copies_and_pickles() -> None:
@@ -313,6 +352,13 @@ def event_bytes(payload: Dict[str, Any]) -> bytes:
 
 def chunk_payload(content: str, finish: Any = None) -> Dict[str, Any]:
     return {"choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}]}
+
+
+def contents_of_stream(reads: List[bytes], headers: Dict[str, str]) -> List[ChatCompletionChunk]:
+    stream: Stream[ChatCompletionChunk] = Stream(
+        cast_to=ChatCompletionChunk, body=iter(reads), close=lambda: None, headers=headers
+    )
+    return list(stream)
 
 
 def contents(reads: List[bytes]) -> List[Any]:

@@ -33,7 +33,7 @@ from .exceptions import (
     StreamInterruptedError,
     error_message,
 )
-from .response_meta import ResponseMeta, attach
+from .response_meta import ResponseMeta, attach_new
 from .responses import APIResponse, ChatCompletionChunk, GatewayInfo, TextCompletion
 from .secrets import redact, redact_json
 
@@ -196,7 +196,7 @@ class _ChunkParser(Generic[ChunkT]):
         extra = chunk.__pydantic_extra__
         if extra and "error" in extra:
             self._raise_error_event(chunk)
-        attach(chunk, self.meta)  # one meta object for the whole stream
+        attach_new(chunk, self.meta)  # one meta object for the whole stream
         self.chunks += 1
         if self._typed_choices:
             seen = self._seen_choices
@@ -231,7 +231,7 @@ class _ChunkParser(Generic[ChunkT]):
         extra = chunk.__pydantic_extra__
         if event == "error" or (extra and "error" in extra):
             self._raise_error_event(chunk)
-        attach(chunk, self.meta)
+        attach_new(chunk, self.meta)
         self.chunks += 1
         self._track_choices(chunk)
         return chunk
