@@ -1,7 +1,8 @@
 """The performance changes keep behaviour: first attempt outside tenacity, reused module-level
 options, env proxies on the async side without ``trust_env``, response headers kept beside the
 models (one record object shared by a stream's chunks), the one-event SSE fast path in the
-stream loop and its finish tracking, and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
+stream loop and its finish tracking, and models built on first use. The stand-in plays the
+gateway (``base_url`` = the stub)."""
 
 import asyncio
 import copy
@@ -392,69 +393,93 @@ def test_fast_and_general_paths_give_the_same_chunks() -> None:
     assert one_per_read == [("a", None), ("é", None), ("c", None)]
 
 
-@pytest.mark.parametrize(
-    "setup, read",
-    [
-        (b"", b"data: a\ndata: b\n\n"),  # two data lines: one event, joined
-        (b"", b"event: error\ndata: x\n\n"),  # a typed event
-        (b"", b"data: a\r\n\r\n"),  # CRLF line ends
-        (b"", b"data: a\n\ndata: b\n\n"),  # two events
-        (b"", b": comment\n\n"),
-        (b"data: pend", b"data: a\n\n"),  # continues a line left over from an earlier read
-        (b"event: update\n", b"data: a\n\n"),  # an event type is pending
-        (b"data: first\n", b"data: a\n\n"),  # data is pending
-    ],
-)
-def test_single_data_declines_anything_but_one_plain_event(setup: bytes, read: bytes) -> None:
-    decoder = SSEDecoder()
-    if setup:
-        assert decoder.feed(setup) == []
-    assert decoder.single_data(read) is None
-
-
 # A read either is one plain one-line data event (the fast path takes it) or is left to the
-# general decoder; the bytes below cover both sides of every check in single_data.
+# general decoder, which must then give what the fast path would have; the reads below cover
+# both sides of every check in parse_usual.
 _USUAL_READS = [
     b'data: {"a": 1}\n\n',
     b"data: [DONE]\n\n",
-    b"data: \n\n",
-    "data: é ü\n\n".encode(),
-    b"data:  two spaces kept after the first\n\n",
-    b"data: a: colon\n\n",
+    'data: {"é": "ü"}\n\n'.encode(),
+    b'data: {"a": "\xff"}\n\n',  # not UTF-8: read as text with a replacement character
+    b'data:  {"a": "two spaces: the second belongs to the data"}\n\n',
+    b"data: \n\n",  # empty data: not JSON, on either path
+    b"data: {not json\n\n",
 ]
 _OTHER_READS = [
     b"",
-    b"data: ",
-    b"data: a\n",
-    b"data: a\r\n\r\n",
-    b"data: a\rb\n\n",  # CR inside: a line break, not data
-    b"data: a\nb\n\n",  # LF inside: two lines
-    b"data: a\n\n\n",
-    b"data: a\r\n\n",
-    b"data:a\n\n",  # no space: the general decoder's job
-    b"event: x\ndata: a\n\n",
+    b'data: {"a": 1}',
+    b'data: {"a": 1}\n',
+    b'data: {"a": 1}\r\n\r\n',
+    b'data: {"a":\r1}\n\n',  # CR inside: a line break, not data
+    b'data: {"a":\n1}\n\n',  # LF inside: two lines
+    b'data: {"a":\ndata: 1}\n\n',  # two data lines: one event, joined
+    b'data: {"a": 1}\n\n\n',
+    b'data: {"a": 1}\r\n\n',
+    b'data:{"a": 1}\n\n',  # no space after the colon
+    b'event: error\ndata: {"a": 1}\n\n',  # a typed event
     b"\n\n",
-    b"data: a\n\ndata: b\n\n",
+    b'data: {"a": 1}\n\ndata: {"b": 2}\n\n',  # two events
     b": comment\n\n",
-    b"datum: a\n\n",
+    b'datum: {"a": 1}\n\n',
 ]
 
 
-def general_events(read: bytes) -> List[Any]:
-    # One byte per feed: never the fast path's shape, so this is the general decoder alone.
-    decoder = SSEDecoder()
-    events = [(e.event, e.data) for i in range(len(read)) for e in decoder.feed(read[i : i + 1])]
-    return events + [("after flush", e.data) for e in decoder.flush()]
+def outcome(reads: List[bytes]) -> Any:
+    """The chunks a stream of these reads yields, and how it ends."""
+    stream: Stream[ChatCompletionChunk] = Stream(
+        cast_to=ChatCompletionChunk, body=iter(reads), close=lambda: None, headers={}
+    )
+    chunks = []
+    try:
+        for chunk in stream:
+            chunks.append(chunk.to_dict())
+    except Exception as exc:  # the error is part of the outcome compared
+        return chunks, type(exc).__name__, str(exc)
+    return chunks, "complete"
+
+
+def byte_by_byte(reads: List[bytes]) -> List[bytes]:
+    # One byte per read never has the fast path's shape: the general decoder alone.
+    body = b"".join(reads)
+    return [body[i : i + 1] for i in range(len(body))]
+
+
+@pytest.fixture
+def fed(monkeypatch: Any) -> List[bytes]:
+    """The reads that went to the general decoder."""
+    reads: List[bytes] = []
+    general = SSEDecoder.feed
+
+    def counting_feed(self: SSEDecoder, chunk: bytes) -> List[ServerSentEvent]:
+        reads.append(chunk)
+        return general(self, chunk)
+
+    monkeypatch.setattr(SSEDecoder, "feed", counting_feed)
+    return reads
 
 
 @pytest.mark.parametrize("read", _USUAL_READS + _OTHER_READS)
-def test_single_data_takes_exactly_the_plain_one_line_events(read: bytes) -> None:
-    data = SSEDecoder().single_data(read)
-    if read in _USUAL_READS:
-        assert data is not None
-        assert general_events(read) == [(None, data.decode())]
-    else:
-        assert data is None
+def test_the_fast_path_takes_exactly_the_plain_one_line_events(
+    read: bytes, fed: List[bytes]
+) -> None:
+    fast = outcome([read])
+    assert fed[:1] == ([] if read in _USUAL_READS else [read])  # (flush may feed a line end)
+    assert fast == outcome(byte_by_byte([read]))
+
+
+@pytest.mark.parametrize(
+    "pending",
+    [
+        b"data: pend",  # a line left over from an earlier read
+        b"event: update\n",  # an event type
+        b'data: {"a": 1}\n',  # data of an unfinished event
+    ],
+)
+def test_the_fast_path_waits_while_anything_is_pending(pending: bytes, fed: List[bytes]) -> None:
+    reads = [pending, b'data: {"b": 2}\n\n', b'data: {"c": 3}\n\n']
+    fast = outcome(reads)
+    assert fed[:2] == reads[:2]
+    assert fast == outcome(byte_by_byte(reads))
 
 
 def finish_payload(*choices: Any) -> bytes:

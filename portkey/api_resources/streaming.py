@@ -62,38 +62,18 @@ class SSEDecoder:
     """Turns a byte stream into events, following the WHATWG event-stream rules.
 
     Lines end with LF, CRLF or CR; a blank line dispatches the event; ``data`` lines of one
-    event are joined with LF; lines starting with ``:`` are comments.
+    event are joined with LF; lines starting with ``:`` are comments. ``idle`` is true when
+    nothing is pending (no partial line, data or event type): the next read starts afresh.
     """
 
     def __init__(self) -> None:
         self._pending = b""
         self._data: List[str] = []
         self._event: Optional[str] = None
-        # Nothing pending (no partial line, data or event type): one flag for the fast path.
-        self._idle = True
-
-    def single_data(self, chunk: bytes) -> Optional[bytes]:
-        """The data (as bytes) of ``chunk`` when it is exactly one one-line ``data:`` event of
-        the default type and nothing is pending; ``None`` otherwise (then use :meth:`feed`).
-
-        That is the usual chunk (gateways flush one event per write), and the stream loop
-        takes it without building an event object, splitting lines or decoding text: the
-        same result as :meth:`feed` gives, in a few byte checks done in C.
-        """
-        # Indexing and `in` with a byte value (10 is LF, 13 is CR) are the cheapest checks
-        # bytes have: `b"\r" in data` or `data.count(...)` cost several times more. The
-        # prefix test comes first: it also makes the chunk long enough to index.
-        if self._idle and chunk[:6] == b"data: " and chunk[-1] == 10 == chunk[-2]:
-            data = chunk[6:-2]
-            if 10 not in data and 13 not in data:
-                return data
-        return None
+        self.idle = True
 
     def feed(self, chunk: bytes) -> List[ServerSentEvent]:
         """Decode what ``chunk`` completes; keep any unfinished line for the next call."""
-        single = self.single_data(chunk)
-        if single is not None:
-            return [ServerSentEvent(single.decode("utf-8", errors="replace"))]
         data = self._pending + chunk
         if b"\r" in data:
             # A CR at the very end may be the first half of a CRLF split across chunks.
@@ -111,7 +91,7 @@ class SSEDecoder:
             event = self._line(line)
             if event is not None:
                 events.append(event)
-        self._idle = not self._pending and not self._data and self._event is None
+        self.idle = not self._pending and not self._data and self._event is None
         return events
 
     def flush(self) -> List[ServerSentEvent]:
@@ -120,7 +100,7 @@ class SSEDecoder:
         event = self._line(b"")
         if event is not None:
             events.append(event)
-        self._idle = not self._pending and not self._data and self._event is None
+        self.idle = not self._pending and not self._data and self._event is None
         return events
 
     def _line(self, raw: bytes) -> Optional[ServerSentEvent]:
@@ -165,7 +145,6 @@ class _ChunkParser(Generic[ChunkT]):
         self.meta = ResponseMeta(self.headers)
         self.secrets = secrets
         self.decoder = SSEDecoder()
-        self._single_data = self.decoder.single_data
         self.chunks = 0
         self.done = False
         self._finished_choices: set[Any] = set()
@@ -175,16 +154,23 @@ class _ChunkParser(Generic[ChunkT]):
         self._typed_choices = issubclass(cast_to, _TYPED_CHOICES)
 
     def parse_usual(self, data: bytes) -> Optional[ChunkT]:
-        """The chunk a read of the body carries when it is the usual one (one one-line
-        ``data:`` event: :meth:`SSEDecoder.single_data`); ``None`` for any other read (then
-        decode it with ``decoder.feed``) and for the end marker (then ``done`` is set).
+        """The chunk a read of the body carries when it is the usual one: exactly one one-line
+        ``data:`` event of the default type, nothing pending. ``None`` for any other read (then
+        decode it with ``decoder.feed``, which gives the same result) and for the end marker
+        (then ``done`` is set).
 
-        This runs for nearly every chunk of every stream, so it does in one call what
-        :meth:`parse_data` and :meth:`_accept` do, with their steps inline.
+        Gateways flush one event per write, so this runs for nearly every chunk: it takes the
+        data without an event object, line splitting or decoding, and does what
+        :meth:`parse_data` and :meth:`_accept` do with their steps inline.
         """
-        payload = self._single_data(data)
-        if payload is None:
+        # Indexing and `in` with a byte value (10 is LF, 13 is CR) are the cheapest checks
+        # bytes have (`b"\r" in data` or `data.count(...)` cost several times more). The
+        # prefix test comes first: it also makes the read long enough to index.
+        if not (self.decoder.idle and data[:6] == b"data: " and data[-1] == 10 == data[-2]):
             return None
+        payload = data[6:-2]
+        if 10 in payload or 13 in payload:
+            return None  # more than one line
         if payload == b"[DONE]":
             self.done = True
             return None
