@@ -40,7 +40,8 @@ from .secrets import redact, redact_json
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
 
 DONE_MARKER = "[DONE]"
-_DONE = (DONE_MARKER, DONE_MARKER.encode())
+_DONE_BYTES = DONE_MARKER.encode()
+_DONE = (DONE_MARKER, _DONE_BYTES)
 #: Chunk types whose ``choices`` are models with ``index`` and ``finish_reason`` fields.
 _TYPED_CHOICES = (ChatCompletionChunk, TextCompletion)
 
@@ -171,7 +172,7 @@ class _ChunkParser(Generic[ChunkT]):
         payload = data[6:-2]
         if 10 in payload or 13 in payload:
             return None  # more than one line
-        if payload == b"[DONE]":
+        if payload == _DONE_BYTES:
             self.done = True
             return None
         try:
