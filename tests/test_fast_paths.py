@@ -1,8 +1,10 @@
 """The performance changes keep behaviour: first attempt outside tenacity, reused module-level
-options, env proxies on the async side without ``trust_env``, response headers in one pydantic
-private attribute shared by a stream's chunks, the one-event SSE fast path in the stream loop,
-and models built on first use. The stand-in plays the gateway (``base_url`` = the stub)."""
+options, env proxies on the async side without ``trust_env``, response headers kept beside the
+models (one record object shared by a stream's chunks), the one-event SSE fast path in the
+stream loop and its finish tracking, and models built on first use. The stand-in plays the
+gateway (``base_url`` = the stub)."""
 
+import asyncio
 import copy
 import gc
 import json
@@ -11,7 +13,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, AsyncIterator, Dict, List
 
 import pytest
 import requests
@@ -28,11 +30,31 @@ from portkey import (
     InvalidConfigError,
     LLMOptions,
     Portkey,
+    StreamInterruptedError,
 )
+from portkey.api_resources import streaming
 from portkey.api_resources.resources.chat import checked_messages
-from portkey.api_resources.response_meta import meta_of, tracked
-from portkey.api_resources.responses import APIResponse, ChatCompletionChunk, parse_response
-from portkey.api_resources.streaming import ServerSentEvent, SSEDecoder, Stream
+from portkey.api_resources.response_meta import (
+    ResponseMeta,
+    attach,
+    attach_new,
+    meta_of,
+    tracked,
+)
+from portkey.api_resources.responses import (
+    APIResponse,
+    ChatChunkChoice,
+    ChatCompletionChunk,
+    TextCompletionChunk,
+    parse_response,
+)
+from portkey.api_resources.streaming import (
+    AsyncStream,
+    ServerSentEvent,
+    SSEDecoder,
+    Stream,
+    _ChunkParser,
+)
 from portkey.local.gateway import free_port
 
 HI = [{"role": "user", "content": "Hi"}]
@@ -267,7 +289,7 @@ async def test_async_calls_go_through_a_working_env_proxy(
     assert stub.requests("default")[0].endpoint == "/chat/completions"
 
 
-# ---- response headers: one private attribute, one object per stream ------------------------
+# ---- response headers: kept beside the model, one object per stream ------------------------
 
 
 def test_stream_chunks_carry_the_response_headers(stub: ProviderStub) -> None:
@@ -305,6 +327,38 @@ def test_response_meta_records_die_with_their_responses() -> None:
     for _ in range(50):
         parse_response(ChatCompletion, body, {"stale": "yes"})
         assert ChatCompletion(id="new").get_headers() == {}
+
+
+def test_stream_chunks_are_recorded_without_the_replacing_attach(monkeypatch: Any) -> None:
+    # A chunk was validated just now and has no record: the loop skips looking for one.
+    replacing: List[object] = []
+    monkeypatch.setattr(streaming, "attach", replacing.append, raising=False)
+    gc.collect()
+    before = tracked()
+    reads = [event_bytes(chunk_payload(t)) for t in "abc"] + [b"data: [DONE]\n\n"]
+    chunks = contents_of_stream(reads, {"h": "v"})
+    assert replacing == []
+    assert [c.get_headers() for c in chunks] == [{"h": "v"}] * 3
+    assert tracked() == before + 3
+    del chunks
+    gc.collect()
+    assert tracked() == before
+
+
+def test_attach_new_records_what_attach_records() -> None:
+    body = b'{"id": "x", "choices": []}'
+    first, second = (parse_response(ChatCompletion, body, {}) for _ in range(2))
+    meta = ResponseMeta({"X-Name": "v"}, b"raw")
+    attach(first, meta)
+    attach_new(second, meta)
+    for response in (first, second):
+        assert meta_of(response) is meta
+        assert response.get_headers() == {"x-name": "v"} and response.raw_json == "raw"
+    # attach replaces an earlier record (attach_new is only for responses that have none).
+    before = tracked()
+    attach(first, ResponseMeta({"x-name": "w"}))
+    assert first.get_headers() == {"x-name": "w"}
+    assert tracked() == before
 
 
 def test_response_headers_survive_copies_and_pickles() -> None:
@@ -365,6 +419,13 @@ def chunk_payload(content: str, finish: Any = None) -> Dict[str, Any]:
     return {"choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}]}
 
 
+def contents_of_stream(reads: List[bytes], headers: Dict[str, str]) -> List[ChatCompletionChunk]:
+    stream: Stream[ChatCompletionChunk] = Stream(
+        cast_to=ChatCompletionChunk, body=iter(reads), close=lambda: None, headers=headers
+    )
+    return list(stream)
+
+
 def contents(reads: List[bytes]) -> List[Any]:
     stream: Stream[ChatCompletionChunk] = Stream(
         cast_to=ChatCompletionChunk, body=iter(reads), close=lambda: None, headers={"a": "b"}
@@ -396,24 +457,186 @@ def test_fast_and_general_paths_give_the_same_chunks() -> None:
     assert one_per_read == [("a", None), ("é", None), ("c", None)]
 
 
+# A read either is one plain one-line data event (the fast path takes it) or is left to the
+# general decoder, which must then give what the fast path would have; the reads below cover
+# both sides of every check in parse_usual.
+_USUAL_READS = [
+    b'data: {"a": 1}\n\n',
+    b"data: [DONE]\n\n",
+    'data: {"é": "ü"}\n\n'.encode(),
+    b'data: {"a": "\xff"}\n\n',  # not UTF-8: read as text with a replacement character
+    b'data:  {"a": "two spaces: the second belongs to the data"}\n\n',
+    b"data: \n\n",  # empty data: not JSON, on either path
+    b"data: {not json\n\n",
+]
+_OTHER_READS = [
+    b"",
+    b'data: {"a": 1}',
+    b'data: {"a": 1}\n',
+    b'data: {"a": 1}\r\n\r\n',
+    b'data: {"a":\r1}\n\n',  # CR inside: a line break, not data
+    b'data: {"a":\n1}\n\n',  # LF inside: two lines
+    b'data: {"a":\ndata: 1}\n\n',  # two data lines: one event, joined
+    b'data: {"a": 1}\n\n\n',
+    b'data: {"a": 1}\r\n\n',
+    b'data:{"a": 1}\n\n',  # no space after the colon
+    b'event: error\ndata: {"a": 1}\n\n',  # a typed event
+    b"\n\n",
+    b'data: {"a": 1}\n\ndata: {"b": 2}\n\n',  # two events
+    b": comment\n\n",
+    b'datum: {"a": 1}\n\n',
+]
+
+
+def outcome(reads: List[bytes]) -> Any:
+    """The chunks a stream of these reads yields, and how it ends."""
+    stream: Stream[ChatCompletionChunk] = Stream(
+        cast_to=ChatCompletionChunk, body=iter(reads), close=lambda: None, headers={}
+    )
+    chunks = []
+    try:
+        for chunk in stream:
+            chunks.append(chunk.to_dict())
+    except Exception as exc:  # the error is part of the outcome compared
+        return chunks, type(exc).__name__, str(exc)
+    return chunks, "complete"
+
+
+def byte_by_byte(reads: List[bytes]) -> List[bytes]:
+    # One byte per read never has the fast path's shape: the general decoder alone.
+    body = b"".join(reads)
+    return [body[i : i + 1] for i in range(len(body))]
+
+
+@pytest.fixture
+def fed(monkeypatch: Any) -> List[bytes]:
+    """The reads that went to the general decoder."""
+    reads: List[bytes] = []
+    general = SSEDecoder.feed
+
+    def counting_feed(self: SSEDecoder, chunk: bytes) -> List[ServerSentEvent]:
+        reads.append(chunk)
+        return general(self, chunk)
+
+    monkeypatch.setattr(SSEDecoder, "feed", counting_feed)
+    return reads
+
+
+@pytest.mark.parametrize("read", _USUAL_READS + _OTHER_READS)
+def test_the_fast_path_takes_exactly_the_plain_one_line_events(
+    read: bytes, fed: List[bytes]
+) -> None:
+    fast = outcome([read])
+    assert fed[:1] == ([] if read in _USUAL_READS else [read])  # (flush may feed a line end)
+    assert fast == outcome(byte_by_byte([read]))
+
+
 @pytest.mark.parametrize(
-    "setup, read",
+    "pending",
     [
-        (b"", b"data: a\ndata: b\n\n"),  # two data lines: one event, joined
-        (b"", b"event: error\ndata: x\n\n"),  # a typed event
-        (b"", b"data: a\r\n\r\n"),  # CRLF line ends
-        (b"", b"data: a\n\ndata: b\n\n"),  # two events
-        (b"", b": comment\n\n"),
-        (b"data: pend", b"data: a\n\n"),  # continues a line left over from an earlier read
-        (b"event: update\n", b"data: a\n\n"),  # an event type is pending
-        (b"data: first\n", b"data: a\n\n"),  # data is pending
+        b"data: pend",  # a line left over from an earlier read
+        b"event: update\n",  # an event type
+        b'data: {"a": 1}\n',  # data of an unfinished event
     ],
 )
-def test_single_data_declines_anything_but_one_plain_event(setup: bytes, read: bytes) -> None:
-    decoder = SSEDecoder()
-    if setup:
-        assert decoder.feed(setup) == []
-    assert decoder.single_data(read) is None
+def test_the_fast_path_waits_while_anything_is_pending(pending: bytes, fed: List[bytes]) -> None:
+    reads = [pending, b'data: {"b": 2}\n\n', b'data: {"c": 3}\n\n']
+    fast = outcome(reads)
+    assert fed[:2] == reads[:2]
+    assert fast == outcome(byte_by_byte(reads))
+
+
+def finish_payload(*choices: Any) -> bytes:
+    payload = {"choices": [{"index": index, "finish_reason": finish} for index, finish in choices]}
+    return event_bytes(payload)
+
+
+class ChoicesElsewhere(APIResponse):
+    """A chunk type with chat choices that is not a chat chunk: its finishes are probed."""
+
+    choices: List[ChatChunkChoice] = []
+
+
+_CHUNK_TYPES = [ChatCompletionChunk, TextCompletionChunk, ChoicesElsewhere]
+_ENDINGS = {
+    # events (no [DONE] marker) -> whether the stream is complete
+    "one of two choices finished": (
+        [
+            finish_payload((0, None), (1, None)),
+            finish_payload((0, "stop")),
+            finish_payload((1, None)),
+        ],
+        False,
+    ),
+    "both finished, one chunk after a finish": (
+        [
+            finish_payload((0, None)),
+            finish_payload((1, "stop")),
+            finish_payload((0, None)),
+            finish_payload((0, "length")),
+        ],
+        True,
+    ),
+    "finished, then a chunk without choices": (
+        [finish_payload((0, None)), finish_payload((0, "stop")), event_bytes({"usage": {}})],
+        True,
+    ),
+    "no choices at all": ([event_bytes({"usage": {}})], False),
+}
+
+
+def ending(cast_to: Any, reads: List[bytes]) -> Any:
+    stream: Stream[Any] = Stream(cast_to=cast_to, body=iter(reads), close=lambda: None, headers={})
+    try:
+        return len(list(stream))
+    except StreamInterruptedError as exc:
+        return ("interrupted", exc.chunks_received)
+
+
+def async_ending(cast_to: Any, reads: List[bytes]) -> Any:
+    async def body() -> AsyncIterator[bytes]:
+        for read in reads:
+            yield read
+
+    async def count() -> int:
+        stream: AsyncStream[Any] = AsyncStream(
+            cast_to=cast_to, body=body(), close=lambda: None, headers={}
+        )
+        return len([chunk async for chunk in stream])
+
+    try:
+        return asyncio.run(count())
+    except StreamInterruptedError as exc:
+        return ("interrupted", exc.chunks_received)
+
+
+@pytest.mark.parametrize("cast_to", _CHUNK_TYPES)
+@pytest.mark.parametrize("name", list(_ENDINGS))
+def test_finish_tracking_is_the_same_on_the_fast_and_general_paths(cast_to: Any, name: str) -> None:
+    events, complete = _ENDINGS[name]
+    body = b"".join(events)
+    expected = len(events) if complete else ("interrupted", len(events))
+    assert ending(cast_to, events) == expected  # one event per read: the fast path
+    assert async_ending(cast_to, events) == expected
+    assert ending(cast_to, [body]) == expected  # all in one read: the general path
+    assert ending(cast_to, [body[i : i + 5] for i in range(0, len(body), 5)]) == expected
+
+
+def test_chat_and_text_chunks_track_finishes_from_their_fields(monkeypatch: Any) -> None:
+    probed: List[Any] = []
+    general = _ChunkParser._track_choices
+
+    def probing(self: Any, chunk: Any) -> None:
+        probed.append(type(chunk))
+        general(self, chunk)
+
+    monkeypatch.setattr(_ChunkParser, "_track_choices", probing)
+    events = [finish_payload((0, None)), finish_payload((0, "stop"))]
+    for cast_to in (ChatCompletionChunk, TextCompletionChunk):
+        assert ending(cast_to, events) == 2
+    assert probed == []  # read directly on the fast path, no getattr probing
+    assert ending(ChoicesElsewhere, events) == 2
+    assert probed == [ChoicesElsewhere, ChoicesElsewhere]
 
 
 # ---- models build on first use ---------------------------------------------------------------

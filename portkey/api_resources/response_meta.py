@@ -1,18 +1,19 @@
 """What came with a response body (its HTTP headers and raw bytes), kept beside the model.
 
 Response models are pydantic models whose fields are the JSON body. The headers and raw bytes
-are not part of that body, so they are not fields; they are kept here, in a table keyed by the
-response object's identity, that forgets an entry when its response is garbage-collected.
+are not part of that body, so they are not fields; they are kept here, on a weak reference to
+the response that lives in a set until the response is garbage-collected.
 
 Why not a pydantic private attribute: pydantic sets up private attributes in Python for every
 instance it validates (twice for a subclass of a model that has them), which cost about 1.2 us
-per stream chunk, a quarter of what reading and validating a chunk costs. An entry here costs
-about 0.35 us, and all chunks of a stream share one :class:`ResponseMeta`. Only public
-mechanisms are used: :func:`id`, :class:`weakref.ref` and its callback.
+per stream chunk, a quarter of what reading and validating a chunk costs. A record here costs
+about 0.2 us, and all chunks of a stream share one :class:`ResponseMeta`. Only public
+mechanisms are used: :class:`weakref.ref` (subclassed), its callback and
+:func:`weakref.getweakrefs`.
 """
 
 import weakref
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional, Set, Tuple
 
 
 class ResponseMeta:
@@ -57,40 +58,48 @@ NO_META = ResponseMeta({})
 
 
 class _Entry(weakref.ref):  # type: ignore[type-arg]
-    """A weak reference to a response that carries the response's key and meta."""
+    """A weak reference to a response that carries the response's meta."""
 
-    __slots__ = ("key", "meta")
+    __slots__ = ("meta",)
 
-    key: int
     meta: ResponseMeta
 
+    # Entries live in a set, by identity: a plain weak reference hashes and compares its
+    # referent, and response models are unhashable (and equal ones are distinct responses).
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
 
-def _forget(entry: "_Entry") -> None:
-    # Runs while the response is being destroyed, before its id can be reused.
-    if _TABLE.get(entry.key) is entry:
-        del _TABLE[entry.key]
 
-
-# id(response) -> its entry; an entry leaves the table when its response is garbage-collected.
-_TABLE: Dict[int, _Entry] = {}
+# The live records. A record leaves when its response is collected: its callback is this set's
+# own `discard`, which runs in C (no Python function runs for every collected stream chunk).
+_LIVE: Set[_Entry] = set()
+_forget = _LIVE.discard
 
 
 def attach(response: object, meta: ResponseMeta) -> None:
     """Record ``meta`` as what came with ``response`` (replacing any earlier record)."""
+    for entry in weakref.getweakrefs(response):
+        if type(entry) is _Entry:
+            _LIVE.discard(entry)
+    attach_new(response, meta)
+
+
+def attach_new(response: object, meta: ResponseMeta) -> None:
+    """:func:`attach` for a response just built, which has no record to replace (the stream
+    loop's way: it skips looking for one)."""
     entry = _Entry(response, _forget)
-    entry.key = key = id(response)
     entry.meta = meta
-    _TABLE[key] = entry
+    _LIVE.add(entry)
 
 
 def meta_of(response: object) -> ResponseMeta:
     """What came with ``response``; :data:`NO_META` for one that was not given any."""
-    entry = _TABLE.get(id(response))
-    if entry is None or entry() is not response:
-        return NO_META
-    return entry.meta
+    for entry in weakref.getweakrefs(response):
+        if type(entry) is _Entry:
+            return entry.meta
+    return NO_META
 
 
 def tracked() -> int:
     """How many live responses have a record (for tests: records must not outlive them)."""
-    return len(_TABLE)
+    return len(_LIVE)

@@ -16,6 +16,7 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    NoReturn,
     Optional,
     Tuple,
     Type,
@@ -32,14 +33,17 @@ from .exceptions import (
     StreamInterruptedError,
     error_message,
 )
-from .response_meta import ResponseMeta, attach
-from .responses import APIResponse, GatewayInfo
+from .response_meta import ResponseMeta, attach_new
+from .responses import APIResponse, ChatCompletionChunk, GatewayInfo, TextCompletion
 from .secrets import redact, redact_json
 
 ChunkT = TypeVar("ChunkT", bound=APIResponse)
 
 DONE_MARKER = "[DONE]"
-_DONE = (DONE_MARKER, DONE_MARKER.encode())
+_DONE_BYTES = DONE_MARKER.encode()
+_DONE = (DONE_MARKER, _DONE_BYTES)
+#: Chunk types whose ``choices`` are models with ``index`` and ``finish_reason`` fields.
+_TYPED_CHOICES = (ChatCompletionChunk, TextCompletion)
 
 
 class ServerSentEvent:
@@ -59,39 +63,18 @@ class SSEDecoder:
     """Turns a byte stream into events, following the WHATWG event-stream rules.
 
     Lines end with LF, CRLF or CR; a blank line dispatches the event; ``data`` lines of one
-    event are joined with LF; lines starting with ``:`` are comments.
+    event are joined with LF; lines starting with ``:`` are comments. ``idle`` is true when
+    nothing is pending (no partial line, data or event type): the next read starts afresh.
     """
 
     def __init__(self) -> None:
         self._pending = b""
         self._data: List[str] = []
         self._event: Optional[str] = None
-        # Nothing pending (no partial line, data or event type): one flag for the fast path.
-        self._idle = True
-
-    def single_data(self, chunk: bytes) -> Optional[bytes]:
-        """The data (as bytes) of ``chunk`` when it is exactly one one-line ``data:`` event of
-        the default type and nothing is pending; ``None`` otherwise (then use :meth:`feed`).
-
-        That is the usual chunk (gateways flush one event per write), and the stream loop
-        takes it without building an event object, splitting lines or decoding text: the
-        same result as :meth:`feed` gives, in a few byte checks done in C.
-        """
-        if (
-            self._idle
-            and chunk[-2:] == b"\n\n"
-            and chunk[:6] == b"data: "
-            and chunk.count(b"\n") == 2
-            and b"\r" not in chunk
-        ):
-            return chunk[6:-2]
-        return None
+        self.idle = True
 
     def feed(self, chunk: bytes) -> List[ServerSentEvent]:
         """Decode what ``chunk`` completes; keep any unfinished line for the next call."""
-        single = self.single_data(chunk)
-        if single is not None:
-            return [ServerSentEvent(single.decode("utf-8", errors="replace"))]
         data = self._pending + chunk
         if b"\r" in data:
             # A CR at the very end may be the first half of a CRLF split across chunks.
@@ -109,7 +92,7 @@ class SSEDecoder:
             event = self._line(line)
             if event is not None:
                 events.append(event)
-        self._idle = not self._pending and not self._data and self._event is None
+        self.idle = not self._pending and not self._data and self._event is None
         return events
 
     def flush(self) -> List[ServerSentEvent]:
@@ -118,7 +101,7 @@ class SSEDecoder:
         event = self._line(b"")
         if event is not None:
             events.append(event)
-        self._idle = not self._pending and not self._data and self._event is None
+        self.idle = not self._pending and not self._data and self._event is None
         return events
 
     def _line(self, raw: bytes) -> Optional[ServerSentEvent]:
@@ -167,45 +150,96 @@ class _ChunkParser(Generic[ChunkT]):
         self.done = False
         self._finished_choices: set[Any] = set()
         self._seen_choices: set[Any] = set()
+        # Chat and text chunks declare `choices` of models with `index` and `finish_reason`
+        # fields, so the per-chunk tracking reads them directly; other types are probed.
+        self._typed_choices = issubclass(cast_to, _TYPED_CHOICES)
+
+    def parse_usual(self, data: bytes) -> Optional[ChunkT]:
+        """The chunk a read of the body carries when it is the usual one: exactly one one-line
+        ``data:`` event of the default type, nothing pending. ``None`` for any other read (then
+        decode it with ``decoder.feed``, which gives the same result) and for the end marker
+        (then ``done`` is set).
+
+        Gateways flush one event per write, so this runs for nearly every chunk: it takes the
+        data without an event object, line splitting or decoding, and does what
+        :meth:`parse_data` and :meth:`_accept` do with their steps inline.
+        """
+        # Indexing and `in` with a byte value (10 is LF, 13 is CR) are the cheapest checks
+        # bytes have (`b"\r" in data` or `data.count(...)` cost several times more). The
+        # prefix test comes first: it also makes the read long enough to index.
+        if not (self.decoder.idle and data[:6] == b"data: " and data[-1] == 10 == data[-2]):
+            return None
+        payload = data[6:-2]
+        if 10 in payload or 13 in payload:
+            return None  # more than one line
+        if payload == _DONE_BYTES:
+            self.done = True
+            return None
+        try:
+            # The model's validator itself: model_validate_json only adds a Python call.
+            chunk = self._validate_json(payload)
+        except ValidationError:
+            chunk = self._validate_text(payload)
+        extra = chunk.__pydantic_extra__
+        if extra and "error" in extra:
+            self._raise_error_event(chunk)
+        attach_new(chunk, self.meta)  # one meta object for the whole stream
+        self.chunks += 1
+        if self._typed_choices:
+            seen = self._seen_choices
+            for choice in chunk.choices:  # type: ignore[attr-defined]
+                index = choice.index
+                if index not in seen:
+                    seen.add(index)
+                if choice.finish_reason:
+                    self._finished_choices.add(index)
+        else:
+            self._track_choices(chunk)
+        return chunk
 
     def parse(self, event: ServerSentEvent) -> Optional[ChunkT]:
         """The chunk an event carries, ``None`` for the end marker; raises on an error event."""
         return self.parse_data(event.data, event.event)
 
     def parse_data(self, data: Union[str, bytes], event: Optional[str] = None) -> Optional[ChunkT]:
-        """The chunk an event's ``data`` carries (text, or UTF-8 bytes from the fast path;
-        ``event`` is its type, ``None`` for the default), ``None`` for the end marker; raises
-        on an error event."""
+        """The chunk an event's ``data`` carries (text, or UTF-8 bytes; ``event`` is its type,
+        ``None`` for the default), ``None`` for the end marker; raises on an error event."""
         if data in _DONE:
             self.done = True
             return None
         try:
-            # The model's validator itself: model_validate_json only adds a Python call.
             chunk = self._validate_json(data)
         except ValidationError:
             chunk = self._validate_text(data)
+        return self._accept(chunk, event)
+
+    def _accept(self, chunk: ChunkT, event: Optional[str]) -> ChunkT:
+        # The general path's bookkeeping; parse_usual does the same inline.
         extra = chunk.__pydantic_extra__
         if event == "error" or (extra and "error" in extra):
-            body = redact_json(chunk.to_dict(), self.secrets)
-            status = _error_status(body)
-            raise APIStatusError(
-                redact(f"error event in stream: {error_message(status, body)}", self.secrets),
-                status_code=status,
-                body=body,
-                headers=self.headers,
-            )
-        attach(chunk, self.meta)  # one meta object for the whole stream
+            self._raise_error_event(chunk)
+        attach_new(chunk, self.meta)
         self.chunks += 1
-        choices = getattr(chunk, "choices", None)
-        if choices:  # which choices were seen, and finished (inline: runs for every chunk)
-            seen = self._seen_choices
-            for choice in choices:
-                index = getattr(choice, "index", None)
-                if index not in seen:
-                    seen.add(index)
-                if getattr(choice, "finish_reason", None):
-                    self._finished_choices.add(index)
+        self._track_choices(chunk)
         return chunk
+
+    def _track_choices(self, chunk: ChunkT) -> None:
+        # Which choices were seen, and finished, for any chunk type (check_complete reads it).
+        for choice in getattr(chunk, "choices", None) or ():
+            index = getattr(choice, "index", None)
+            self._seen_choices.add(index)
+            if getattr(choice, "finish_reason", None):
+                self._finished_choices.add(index)
+
+    def _raise_error_event(self, chunk: ChunkT) -> NoReturn:
+        body = redact_json(chunk.to_dict(), self.secrets)
+        status = _error_status(body)
+        raise APIStatusError(
+            redact(f"error event in stream: {error_message(status, body)}", self.secrets),
+            status_code=status,
+            body=body,
+            headers=self.headers,
+        )
 
     def _validate_text(self, data: Union[str, bytes]) -> ChunkT:
         # Bytes that are not UTF-8 are read as text with replacement characters, as the
@@ -296,18 +330,16 @@ class Stream(Generic[ChunkT]):
 
     def _chunks(self) -> Iterator[ChunkT]:
         parser = self._parser
-        single_data = parser.decoder.single_data
-        parse_data = parser.parse_data
+        parse_usual = parser.parse_usual
         try:
             try:
                 for data in self._body:
-                    text = single_data(data)
-                    if text is not None:  # the usual chunk: one event (see single_data)
-                        chunk = parse_data(text)
-                        if chunk is None:
-                            return  # complete: see below
+                    chunk = parse_usual(data)
+                    if chunk is not None:  # the usual read: one event (see parse_usual)
                         yield chunk
                         continue
+                    if parser.done:
+                        return  # complete: see below
                     for event in parser.decoder.feed(data):
                         chunk = parser.parse(event)
                         if chunk is None:
@@ -376,18 +408,16 @@ class AsyncStream(Generic[ChunkT]):
 
     async def _chunks(self) -> AsyncGenerator[ChunkT, None]:
         parser = self._parser
-        single_data = parser.decoder.single_data
-        parse_data = parser.parse_data
+        parse_usual = parser.parse_usual
         try:
             try:
                 async for data in self._body:
-                    text = single_data(data)
-                    if text is not None:  # the usual chunk: one event (see single_data)
-                        chunk = parse_data(text)
-                        if chunk is None:
-                            return  # complete: never wait on the server after [DONE]
+                    chunk = parse_usual(data)
+                    if chunk is not None:  # the usual read: one event (see parse_usual)
                         yield chunk
                         continue
+                    if parser.done:
+                        return  # complete: never wait on the server after [DONE]
                     for event in parser.decoder.feed(data):
                         chunk = parser.parse(event)
                         if chunk is None:
