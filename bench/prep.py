@@ -21,7 +21,9 @@ def measure_prep(base_url: str, config: Config, *, loops: int, blocks: int) -> D
     client = Portkey(**client_params(base_url, config))
 
     def module_prep() -> None:
-        legacy._sync_client(legacy._config(None)).build_spec("POST", PATH)
+        clients = legacy._clients(None)  # the globals compared, the default clients found
+        clients.check_model({})
+        clients.sync_client().build_spec("POST", PATH)
 
     def client_prep() -> None:
         client.build_spec("POST", PATH)
