@@ -164,7 +164,9 @@ SDIST_TOP_LEVEL = ["LICENSE", "README.md", "CHANGELOG.md", "CONTRIBUTING.md", "S
                    "Makefile", "noxfile.py", "mkdocs.yml", "package.json", "package-lock.json",
                    "setup.cfg", "setup.py", "pyproject.toml", ".ci/run"]  # fmt: skip
 SDIST_TREES = ["portkey", "portkey_ai", "tests", "docs", "examples", "bench"]
-NOT_SHIPPED = ("__pycache__", ".pyc", ".ipynb_checkpoints", "bench/results/")
+#: Never in the sdist: byte code, notebook checkpoints, and the benchmark's local results and
+#: cache (its venvs, made by ``make bench-anchors``; git-ignored).
+NOT_SHIPPED = ("__pycache__", ".pyc", ".ipynb_checkpoints", "bench/results/", "bench/.cache/")
 
 
 def shippable_files() -> List[str]:
@@ -184,9 +186,13 @@ def test_sdist_carries_everything_the_suite_needs(tmp_path: Path) -> None:
         tree,
         ignore=shutil.ignore_patterns(
             "node_modules", ".venv", ".nox", ".git", "site", "dist", "build", "*.egg-info",
-            "__pycache__", ".*_cache", ".hypothesis",
+            "__pycache__", ".*_cache", ".hypothesis", ".cache",
         ),
     )  # fmt: skip
+    # A benchmark venv left in the checkout (make bench-anchors) is not source.
+    stray = tree / "bench" / ".cache" / "venv-runtime" / "lib" / "site.py"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("")
     build = (
         "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
     )
@@ -205,3 +211,4 @@ def test_sdist_carries_everything_the_suite_needs(tmp_path: Path) -> None:
     missing = sorted(set(shippable_files()) - members)
     assert missing == []
     assert not [name for name in members if "__pycache__" in name or name.endswith(".pyc")]
+    assert not [name for name in members if name.startswith("bench/.cache/")]
