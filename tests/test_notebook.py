@@ -283,7 +283,8 @@ def test_example_notebook_runs_against_the_local_stack(
     outputs = "\n".join(cell_outputs(notebook))
     assert "**Config** · mode `single`" in outputs
     assert "served by target 1" in outputs  # the fallback cell
-    assert re.search(r"target 0\s+\d", outputs)  # the A/B summary
+    # The A/B summary (a 50/50 split of six prompts sends all six to one target 1 time in 32).
+    assert re.search(r"target [01]\s+\d", outputs)
     assert "hello from a" in outputs
     assert "['hello from a', 'hello from a']" in outputs  # the async cell
     models = {r.json["model"] for r in stub.requests() if r.json}

@@ -79,8 +79,9 @@ def test_sync_and_async_twins_offer_the_same_verbs_and_paths() -> None:
         assert getattr(type(resource), "endpoint", None) == getattr(type(twin), "endpoint", None)
         for verb in verbs(resource):
             method = getattr(twin, verb)
-            if verb.endswith("stream"):
-                # stream helpers return an async context manager at once (``async with``)
+            if verb.endswith("stream") or verb == "connect":
+                # stream helpers and websockets return an async context manager at once
+                # (``async with``)
                 returned = inspect.signature(method).return_annotation
                 assert hasattr(returned, "__aenter__"), (path, verb)
             else:
