@@ -433,19 +433,11 @@ def contents(reads: List[bytes]) -> List[Any]:
     return [(c.choices[0].delta.content, c.choices[0].finish_reason) for c in stream]
 
 
-def test_usual_chunks_skip_the_general_decoder(monkeypatch: Any) -> None:
-    calls: List[bytes] = []
-    general = SSEDecoder.feed
-
-    def counting_feed(self: SSEDecoder, chunk: bytes) -> List[ServerSentEvent]:
-        calls.append(chunk)
-        return general(self, chunk)
-
-    monkeypatch.setattr(SSEDecoder, "feed", counting_feed)
+def test_usual_chunks_skip_the_general_decoder(fed: List[bytes]) -> None:
     reads = [event_bytes(chunk_payload(f"t{i}")) for i in range(5)]
     reads.append(event_bytes(chunk_payload("", "stop")) + b"data: [DONE]\n\n")  # two events
     assert contents(reads) == [(f"t{i}", None) for i in range(5)] + [("", "stop")]
-    assert calls == [reads[-1]]  # only the read holding two events took the general path
+    assert fed == [reads[-1]]  # only the read holding two events took the general path
 
 
 def test_fast_and_general_paths_give_the_same_chunks() -> None:
