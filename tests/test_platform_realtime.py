@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import multiprocessing
 import threading
-from typing import AsyncIterator, Iterator
+import warnings
+from typing import Any, AsyncIterator, Iterator
 
 import pytest
 from realtime_server import RealtimeServer
@@ -252,3 +254,38 @@ def test_a_sync_connection_dropped_unclosed_is_closed_when_collected(
     del connection
     gc.collect()
     assert websocket_threads() == 0
+
+
+#: The parent's open connection, inherited by a forked child.
+_forked_connection: Any = None
+
+
+def _use_the_parents_connection() -> str:
+    """In a forked child: what using (then closing) the inherited connection does."""
+    try:
+        _forked_connection.recv()
+    except APIConnectionError as exc:
+        outcome = f"refused: {exc.message}"
+    else:
+        outcome = "used the parent's socket"
+    _forked_connection.close()  # must not wait for the parent's loop thread
+    return outcome
+
+
+def test_a_forked_child_never_uses_the_parents_sync_connection(
+    threaded_server: RealtimeServer,
+) -> None:
+    global _forked_connection
+    client = sync_client_for(threaded_server)
+    with client.realtime.connect(model="m") as connection:
+        _forked_connection = connection
+        context = multiprocessing.get_context("fork")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork of a threaded parent
+            with context.Pool(1) as pool:
+                outcome = pool.apply_async(_use_the_parents_connection).get(timeout=30)
+        assert outcome.startswith("refused: ") and "parent process" in outcome
+        # The parent's connection is untouched by the child.
+        assert connection.recv().type == "session.created"
+        assert not connection.closed
+    _forked_connection = None

@@ -7,6 +7,10 @@ its own. Every call blocks the caller until that loop has done the work and hand
 result or its exception. Closing the connection closes the websocket and its session, stops
 the loop and ends the thread; a connection dropped without ``close()`` is closed when it is
 collected, or at interpreter exit.
+
+A process forked while a connection is open has a copy of the connection but not its thread:
+there the connection is closed (using it raises :class:`APIConnectionError`) and closing it or
+exiting never waits for a thread that is not there. The parent's connection is untouched.
 """
 
 import asyncio
@@ -16,7 +20,9 @@ from typing import Awaitable, Optional, Tuple, TypeVar
 
 import aiohttp
 
+from . import forks
 from .async_requestor import WebSocketConnection, connect_websocket
+from .exceptions import APIConnectionError
 from .proxies import EnvProxies
 from .transport import RequestSpec
 
@@ -35,9 +41,12 @@ class SyncWebSocket:
     ) -> None:
         self._loop = loop
         self._socket = socket
+        self._generation = forks.generation()
         # Holds what closing needs but not this object: it runs on close(), on collection or
         # at interpreter exit, whichever comes first, and only once.
-        self._shutdown = weakref.finalize(self, _shut_down, loop, thread, socket, session)
+        self._shutdown = weakref.finalize(
+            self, _shut_down, loop, thread, socket, session, self._generation
+        )
 
     @classmethod
     def open(cls, spec: RequestSpec) -> "SyncWebSocket":
@@ -54,8 +63,12 @@ class SyncWebSocket:
 
     @property
     def closed(self) -> bool:
-        """Whether the connection is closed (by either side)."""
-        return not self._shutdown.alive or self._socket.closed
+        """Whether the connection is closed (by either side, or by a fork: see above)."""
+        return (
+            not self._shutdown.alive
+            or self._generation != forks.generation()
+            or self._socket.closed
+        )
 
     def send_text(self, text: str) -> None:
         """Send one text frame."""
@@ -73,9 +86,21 @@ class SyncWebSocket:
         self._shutdown()
 
     def _run(self, work: Awaitable[T]) -> T:
+        if self._generation != forks.generation():
+            _discard(work)
+            raise APIConnectionError(
+                "this websocket was opened by the parent process; open a new one in this process"
+            )
         if not self._shutdown.alive:
-            raise RuntimeError("the websocket is closed")
+            _discard(work)
+            raise APIConnectionError("the websocket is closed")
         return asyncio.run_coroutine_threadsafe(_awaited(work), self._loop).result()
+
+
+def _discard(work: Awaitable[object]) -> None:
+    close = getattr(work, "close", None)
+    if close is not None:  # a coroutine never awaited: close it, so no warning is left behind
+        close()
 
 
 async def _awaited(work: Awaitable[T]) -> T:
@@ -106,7 +131,10 @@ def _shut_down(
     thread: threading.Thread,
     socket: WebSocketConnection,
     session: aiohttp.ClientSession,
+    generation: int,
 ) -> None:
+    if generation != forks.generation():
+        return  # a forked child: the loop's thread is the parent's, and the socket too
     try:
         asyncio.run_coroutine_threadsafe(_close(socket, session), loop).result()
     finally:
