@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
+import signal
 import threading
 import warnings
 from typing import Any, AsyncIterator, Iterator
@@ -254,6 +255,34 @@ def test_a_sync_connection_dropped_unclosed_is_closed_when_collected(
     del connection
     gc.collect()
     assert websocket_threads() == 0
+
+
+class _Interrupted(Exception):
+    """Raised by a timer signal's handler, as Ctrl-C raises KeyboardInterrupt."""
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise _Interrupted
+
+
+def test_an_interrupted_sync_recv_leaves_the_connection_usable(
+    threaded_server: RealtimeServer,
+) -> None:
+    client = sync_client_for(threaded_server)
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    try:
+        with client.realtime.connect(model="m") as connection:
+            assert connection.recv().type == "session.created"
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            with pytest.raises(_Interrupted):
+                connection.recv()  # nothing comes: the wait is interrupted
+            connection.send({"type": "response.create"})
+            # The interrupted receive was cancelled, not left waiting on the loop.
+            assert connection.recv().type == "response.created"
+            assert connection.recv().type == "response.done"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 #: The parent's open connection, inherited by a forked child.

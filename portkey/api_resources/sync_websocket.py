@@ -94,7 +94,14 @@ class SyncWebSocket:
         if not self._shutdown.alive:
             _discard(work)
             raise APIConnectionError("the websocket is closed")
-        return asyncio.run_coroutine_threadsafe(_awaited(work), self._loop).result()
+        future = asyncio.run_coroutine_threadsafe(_awaited(work), self._loop)
+        try:
+            return future.result()
+        except BaseException:
+            # A wait cut short (Ctrl-C, a signal handler's exception) must not leave the work
+            # running on the loop: a later recv() would find a receive still in progress.
+            future.cancel()
+            raise
 
 
 def _discard(work: Awaitable[object]) -> None:
