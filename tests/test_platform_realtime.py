@@ -9,6 +9,7 @@ import asyncio
 import gc
 import multiprocessing
 import signal
+import socket
 import threading
 import warnings
 from typing import Any, AsyncIterator, Iterator
@@ -283,6 +284,26 @@ def test_an_interrupted_sync_recv_leaves_the_connection_usable(
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_interrupted_sync_connect_leaves_nothing_open() -> None:
+    # A server that takes the connection and never answers the handshake.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    client = Portkey(base_url=f"http://127.0.0.1:{port}/v1", api_key="pk")
+    previous = signal.signal(signal.SIGALRM, _interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(_Interrupted):
+            client.realtime.connect(model="m").enter()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        listener.close()
+    gc.collect()  # an unclosed aiohttp session would warn here (warnings are errors)
+    assert websocket_threads() == 0
 
 
 #: The parent's open connection, inherited by a forked child.

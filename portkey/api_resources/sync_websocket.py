@@ -57,6 +57,8 @@ class SyncWebSocket:
         try:
             session, socket = asyncio.run_coroutine_threadsafe(_connect(spec), loop).result()
         except BaseException:
+            # Also on an interrupted wait (Ctrl-C): _stop cancels the connect still running on
+            # the loop and lets it close its session before the loop ends.
             _stop(loop, thread)
             raise
         return cls(loop, thread, socket, session)
@@ -149,9 +151,22 @@ def _shut_down(
 
 
 def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join()
-    loop.close()
+    try:
+        asyncio.run_coroutine_threadsafe(_cancel_the_rest(), loop).result()
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
+async def _cancel_the_rest() -> None:
+    """Cancel whatever still runs on this loop (an interrupted connect or receive) and wait
+    for it to finish, so that it closes what it opened."""
+    running = asyncio.current_task()
+    pending = [task for task in asyncio.all_tasks() if task is not running]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
 
 
 __all__ = ["SyncWebSocket"]
