@@ -39,15 +39,20 @@ def _globals() -> Any:
     return sys.modules["portkey"]
 
 
+def _own_key(config: ConfigValue) -> Optional[str]:
+    return config.api_key if isinstance(config, Config) else None
+
+
+def _own_url(config: ConfigValue) -> Optional[str]:
+    return config.base_url if isinstance(config, Config) else None
+
+
 def _settings(config: ConfigValue) -> Tuple[Any, ...]:
     """What, besides the config, a client for ``config`` is built from, read now."""
     module = _globals()
-    own_key = own_url = None
-    if isinstance(config, Config):
-        own_key, own_url = config.api_key, config.base_url
     return (
-        resolve_api_key(own_key, module.api_key),
-        resolve_base_url(own_url, module.base_url),
+        resolve_api_key(_own_key(config), module.api_key),
+        resolve_base_url(_own_url(config), module.base_url),
         module.timeout,
         module.max_retries,
         module.mode,
@@ -174,10 +179,9 @@ class _DefaultClient(_Clients):
         super().__init__(config, settings)
         self.settings = settings
         self.globals_seen = globals_seen
-        self.snapshot = copy.deepcopy(config) if isinstance(config, Mapping) else config
-        self.config_is_mutable = not isinstance(config, (Config, str)) and isinstance(
-            config, Mapping
-        )
+        # A dict may be changed in place; a Config is immutable and a slug a string.
+        self.config_is_mutable = isinstance(config, Mapping)
+        self.snapshot = copy.deepcopy(config) if self.config_is_mutable else config
         self.env_names = _key_env_names(config)
         self.env_values = tuple(os.environ.get(name) for name in self.env_names)
         # The key or URL came from the environment: it must be read again on every call.
@@ -200,14 +204,6 @@ class _DefaultClient(_Clients):
         return not self.env_names or self.env_values == tuple(
             os.environ.get(name) for name in self.env_names
         )
-
-
-def _own_key(config: ConfigValue) -> Optional[str]:
-    return config.api_key if isinstance(config, Config) else None
-
-
-def _own_url(config: ConfigValue) -> Optional[str]:
-    return config.base_url if isinstance(config, Config) else None
 
 
 def _sync_client_on(options: ClientOptions) -> "Portkey":
