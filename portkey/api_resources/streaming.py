@@ -186,11 +186,9 @@ class _ChunkParser(Generic[ChunkT]):
         attach_new(chunk, self.meta)  # one meta object for the whole stream
         self.chunks += 1
         if self._typed_choices:
-            seen = self._seen_choices
             for choice in chunk.choices:  # type: ignore[attr-defined]
                 index = choice.index
-                if index not in seen:
-                    seen.add(index)
+                self._seen_choices.add(index)
                 if choice.finish_reason:
                     self._finished_choices.add(index)
         else:
