@@ -16,7 +16,7 @@ exiting never waits for a thread that is not there. The parent's connection is u
 import asyncio
 import threading
 import weakref
-from typing import Awaitable, Optional, Tuple, TypeVar
+from typing import Any, Coroutine, Optional, Tuple, TypeVar
 
 import aiohttp
 
@@ -87,16 +87,16 @@ class SyncWebSocket:
         """Close the websocket, stop its loop and end its thread; safe to call more than once."""
         self._shutdown()
 
-    def _run(self, work: Awaitable[T]) -> T:
+    def _run(self, work: Coroutine[Any, Any, T]) -> T:
         if self._generation != forks.generation():
-            _discard(work)
+            work.close()  # never awaited: closed, so no warning is left behind
             raise APIConnectionError(
                 "this websocket was opened by the parent process; open a new one in this process"
             )
         if not self._shutdown.alive:
-            _discard(work)
+            work.close()
             raise APIConnectionError("the websocket is closed")
-        future = asyncio.run_coroutine_threadsafe(_awaited(work), self._loop)
+        future = asyncio.run_coroutine_threadsafe(work, self._loop)
         try:
             return future.result()
         except BaseException:
@@ -104,16 +104,6 @@ class SyncWebSocket:
             # running on the loop: a later recv() would find a receive still in progress.
             future.cancel()
             raise
-
-
-def _discard(work: Awaitable[object]) -> None:
-    close = getattr(work, "close", None)
-    if close is not None:  # a coroutine never awaited: close it, so no warning is left behind
-        close()
-
-
-async def _awaited(work: Awaitable[T]) -> T:
-    return await work
 
 
 async def _connect(spec: RequestSpec) -> Tuple[aiohttp.ClientSession, WebSocketConnection]:
