@@ -4,7 +4,7 @@
 from typing import Any, Awaitable, Mapping, Optional, Type, TypeVar, Union
 
 from .async_requestor import AsyncRequestor, WebSocketConnection, open_websocket
-from .base_client import NO_REQUEST_OPTIONS, BaseClient, ClientOptions, RequestOptions
+from .base_client import NO_REQUEST_OPTIONS, BaseClient, Call, ClientOptions, RequestOptions
 from .responses import APIResponse, BinaryResponse
 from .streaming import AsyncStream
 from .transport import FileSpec
@@ -30,6 +30,20 @@ class AsyncAPIClient(BaseClient):
         super().__init__(options)
         self._owns_requestor = requestor is None
         self._requestor = requestor or AsyncRequestor(http_client=http_client)
+
+    def send(self, call: Call) -> Awaitable[Any]:
+        """Send one :class:`Call` as its resource method described it: parsed into its
+        ``cast_to``, an async stream of ``stream_cls`` chunks, or bytes.
+
+        Returns the requestor's coroutine for the caller to await, with no coroutine of its
+        own (one layer fewer for every suspension of every call to pass through); a request
+        that cannot be built raises here, inside the resource method that awaits this."""
+        spec = self.spec_of(call)
+        if call.binary:
+            return self._requestor.request_bytes(spec)
+        if call.stream:
+            return self._requestor.stream(spec, call.stream_cls or call.cast_to)
+        return self._requestor.request(spec, call.cast_to)
 
     def request(
         self,

@@ -8,6 +8,7 @@ client that shares the parent's requestor, so its connection pool is shared too.
 import math
 import os
 import warnings
+from dataclasses import dataclass, field
 from typing import (
     Any,
     Dict,
@@ -373,6 +374,25 @@ class RequestOptions:
 NO_REQUEST_OPTIONS = RequestOptions()
 
 
+# Not frozen: one is built per call, and a frozen dataclass sets each field through
+# object.__setattr__ (several microseconds here). Nothing changes a Call once built.
+@dataclass
+class Call:
+    """One API call, described without sending it: what a resource method builds and hands
+    to its client's ``send``."""
+
+    method: str
+    path: str
+    cast_to: Type[APIResponse]
+    body: Optional[Mapping[str, Any]] = None
+    params: Optional[Mapping[str, Any]] = None
+    files: Optional[Mapping[str, FileSpec]] = None
+    stream: bool = False
+    stream_cls: Optional[Type[APIResponse]] = None
+    binary: bool = False
+    request_options: RequestOptions = field(default_factory=RequestOptions)
+
+
 class BaseClient:
     """Builds :class:`RequestSpec` objects from a client's options and a call's arguments."""
 
@@ -395,7 +415,22 @@ class BaseClient:
         stream: bool = False,
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> RequestSpec:
-        """The request for one call: client headers, the call's additions, encoded body.
+        """The request for one call given by its parts (see :meth:`spec_of`)."""
+        return self.spec_of(
+            Call(
+                method,
+                path,
+                APIResponse,
+                body=body,
+                params=params,
+                files=files,
+                stream=stream,
+                request_options=request_options,
+            )
+        )
+
+    def spec_of(self, call: Call) -> RequestSpec:
+        """The request for ``call``: client headers, the call's additions, encoded body.
 
         Each call gets an id, sent as its idempotency key (and as its trace id when none is
         set), which every retry of the call repeats, with ``x-portkey-retry-count`` 0 here.
@@ -403,13 +438,16 @@ class BaseClient:
         options = self._options
         options.require_api_key()
         call_id = new_call_id()
+        body = call.body
+        files = call.files
         headers = {
             **(options.json_headers if files is None and body is not None else options.headers),
             IDEMPOTENCY_KEY_HEADER: call_id,
             RETRY_COUNT_HEADER: "0",
         }
-        if stream:
+        if call.stream:
             headers["Accept"] = "text/event-stream"
+        request_options = call.request_options
         if request_options.extra_headers:
             for name, value in request_options.extra_headers.items():
                 headers[name] = encode_header_value(name, value)
@@ -421,16 +459,16 @@ class BaseClient:
         if files is not None and body is not None:
             form = {key: str(value) for key, value in body.items() if value is not None}
         return RequestSpec(
-            method=method,
-            url=options.base_url + path,
+            method=call.method,
+            url=options.base_url + call.path,
             headers=headers,
             body=encode_body(body) if body is not None and files is None else None,
-            params=params,
+            params=call.params,
             files=files,
             form=form,
             timeout=options.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=(options.max_retries if isinstance(max_retries, NotGiven) else max_retries),
-            stream=stream,
+            stream=call.stream,
             secrets=options.secrets,
             verify=options.verify,
         )

@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Type, TypeVar, Union, overload
 
-from .base_client import NO_REQUEST_OPTIONS, BaseClient, ClientOptions, RequestOptions
+from .base_client import NO_REQUEST_OPTIONS, BaseClient, Call, ClientOptions, RequestOptions
 from .requestor import SyncRequestor
 from .responses import APIResponse, BinaryResponse
 from .streaming import Stream
@@ -33,6 +33,16 @@ class SyncAPIClient(BaseClient):
         super().__init__(options)
         self._owns_requestor = requestor is None
         self._requestor = requestor or SyncRequestor(http_client=http_client)
+
+    def send(self, call: Call) -> Any:
+        """Send one :class:`Call` as its resource method described it: parsed into its
+        ``cast_to``, a stream of ``stream_cls`` chunks, or bytes."""
+        spec = self.spec_of(call)
+        if call.binary:
+            return self._requestor.request_bytes(spec)
+        if call.stream:
+            return self._requestor.stream(spec, call.stream_cls or call.cast_to)
+        return self._requestor.request(spec, call.cast_to)
 
     @overload
     def request(

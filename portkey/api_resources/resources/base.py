@@ -1,35 +1,22 @@
 """What every resource shares. A resource method builds a :class:`Call` (pure: path, body,
 response type) and hands it to ``_send``; the sync and async twins differ only there."""
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Dict, Mapping, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Awaitable, Dict, Mapping, Optional, Union
 
-from ..base_client import NO_REQUEST_OPTIONS, NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ..base_client import (
+    NO_REQUEST_OPTIONS,
+    NOT_GIVEN,
+    Call,
+    NotGiven,
+    RequestOptions,
+    Timeout,
+)
 from ..exceptions import InvalidRequestError
-from ..responses import APIResponse, BinaryResponse
-from ..transport import FileSpec
+from ..responses import BinaryResponse
 
 if TYPE_CHECKING:  # the clients import requests / aiohttp; resources load neither themselves
     from ..async_client import AsyncAPIClient
     from ..sync_client import SyncAPIClient
-
-
-# Not frozen: one is built per call, and a frozen dataclass sets each field through
-# object.__setattr__ (several microseconds here). Nothing changes a Call once built.
-@dataclass
-class Call:
-    """One API call, described without sending it."""
-
-    method: str
-    path: str
-    cast_to: Type[APIResponse]
-    body: Optional[Mapping[str, Any]] = None
-    params: Optional[Mapping[str, Any]] = None
-    files: Optional[Mapping[str, FileSpec]] = None
-    stream: bool = False
-    stream_cls: Optional[Type[APIResponse]] = None
-    binary: bool = False
-    request_options: RequestOptions = field(default_factory=RequestOptions)
 
 
 def request_options(
@@ -99,26 +86,7 @@ class SyncAPIResource:
         self._client = client
 
     def _send(self, call: Call) -> Any:
-        if call.binary:
-            return self._client.request_bytes(
-                call.method,
-                call.path,
-                body=call.body,
-                params=call.params,
-                files=call.files,
-                request_options=call.request_options,
-            )
-        return self._client.request(
-            call.method,
-            call.path,
-            cast_to=call.cast_to,
-            body=call.body,
-            params=call.params,
-            files=call.files,
-            stream=call.stream,
-            stream_cls=call.stream_cls,
-            request_options=call.request_options,
-        )
+        return self._client.send(call)
 
 
 class AsyncAPIResource:
@@ -128,28 +96,9 @@ class AsyncAPIResource:
         self._client = client
 
     def _send(self, call: Call) -> Awaitable[Any]:
-        # Returns the client's coroutine for the caller to await (no coroutine of its own: one
+        # The client's coroutine, for the caller to await (no coroutine of its own: one
         # layer fewer for every suspension of every call to pass through).
-        if call.binary:
-            return self._client.request_bytes(
-                call.method,
-                call.path,
-                body=call.body,
-                params=call.params,
-                files=call.files,
-                request_options=call.request_options,
-            )
-        return self._client.request(
-            call.method,
-            call.path,
-            cast_to=call.cast_to,
-            body=call.body,
-            params=call.params,
-            files=call.files,
-            stream=call.stream,
-            stream_cls=call.stream_cls,
-            request_options=call.request_options,
-        )
+        return self._client.send(call)
 
 
 __all__ = [
