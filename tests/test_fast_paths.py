@@ -206,6 +206,36 @@ def test_module_calls_with_unchanged_globals_skip_resolving_them(
     assert keys == ["pk-one"] * 7 + ["pk-env", "pk-env-two"]
 
 
+async def test_module_calls_go_to_the_client_without_the_resource_coroutine(
+    stub: ProviderStub, monkeypatch: Any
+) -> None:
+    # A module call builds the resource's Call and hands it to the client's send: the
+    # resource's own coroutine would be one more layer on every suspension of every call.
+    from portkey.api_resources.resources import chat, completions
+
+    def not_this_way(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the module call went through the resource method")
+
+    for resource in (chat.AsyncChatCompletions, chat.ChatCompletions):
+        monkeypatch.setattr(resource, "create", not_this_way)
+    for resource in (completions.AsyncCompletions, completions.Completions):
+        monkeypatch.setattr(resource, "create", not_this_way)
+    portkey.base_url = f"{stub.url}/v1"
+    portkey.config = Config(
+        mode="single", llms=[LLMOptions(provider="openai", api_key="sk-test", model="m")]
+    )
+    chat_answer = await portkey.ChatCompletions.acreate(messages=HI, extra_body={"seed": 7})
+    text_answer = await portkey.Completions.acreate(prompt="Hi", model="m2")
+    assert chat_answer.choices[0].message.content
+    assert text_answer.choices[0].text
+    assert portkey.ChatCompletions.create(messages=HI).choices[0].message.content
+    assert portkey.Completions.create(prompt="Hi").choices[0].text
+    sent = [r.json for r in stub.requests("default")[-4:]]
+    assert [r.get("seed") for r in sent] == [7, None, None, None]
+    assert sent[1]["model"] == "m2"
+    assert [r.get("messages") for r in sent] == [HI, None, HI, None]
+
+
 def test_module_calls_check_the_model_from_the_config_once(stub: ProviderStub) -> None:
     from portkey import legacy
 
@@ -343,6 +373,19 @@ def test_stream_chunks_are_recorded_without_the_replacing_attach(monkeypatch: An
     del chunks
     gc.collect()
     assert tracked() == before
+
+
+def test_parsed_responses_are_recorded_without_the_replacing_attach(monkeypatch: Any) -> None:
+    # A response parsed just now has no record to replace: parse_response skips looking.
+    from portkey.api_resources import responses
+
+    replacing: List[object] = []
+    monkeypatch.setattr(responses, "attach", lambda *args: replacing.append(args))
+    body = b'{"id": "x", "choices": []}'
+    response = parse_response(ChatCompletion, body, {"X-Seen": "yes"})
+    assert replacing == []
+    assert response.get_headers() == {"x-seen": "yes"}
+    assert response.raw_json == body.decode()
 
 
 def test_attach_new_records_what_attach_records() -> None:
@@ -788,6 +831,37 @@ def test_chat_messages_check_takes_lists_tuples_and_generators() -> None:
     assert checked_messages(m for m in [message]) == [message]
 
 
+def test_chat_messages_of_plain_dicts_skip_the_general_role_check(monkeypatch: Any) -> None:
+    from portkey.api_resources.resources import chat
+
+    def general_check(messages: Any) -> None:
+        raise AssertionError("the general role check ran for plain dict messages")
+
+    monkeypatch.setattr(chat, "_check_roles", general_check)
+    messages = [{"role": "system", "content": "Be terse."}, {"role": "user", "content": "Hi"}]
+    assert checked_messages(messages) == messages
+
+
+def test_chat_messages_of_other_kinds_get_the_general_role_check() -> None:
+    from collections import OrderedDict, UserDict
+
+    from portkey import Message
+
+    kinds = [
+        {"role": "user", "content": "a"},
+        OrderedDict(role="assistant", content="b"),
+        UserDict(role="user", content="c"),
+        Message(role="user", content="d"),
+    ]
+    assert checked_messages(kinds) == kinds
+    for bad in ({"content": "no role"}, UserDict(content="x"), {"role": "", "content": "x"}, 7):
+        with pytest.raises(portkey.InvalidRequestError, match=r"messages\[2\] has no role"):
+            checked_messages([*kinds[:2], bad, kinds[3]])
+        if type(bad) is dict:  # among plain dicts only
+            with pytest.raises(portkey.InvalidRequestError, match=r"messages\[2\] has no role"):
+                checked_messages([kinds[0], kinds[0], bad, kinds[0]])
+
+
 async def test_the_open_session_is_found_without_awaiting(stub: ProviderStub) -> None:
     client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai")
     requestor = client.requestor
@@ -797,3 +871,48 @@ async def test_the_open_session_is_found_without_awaiting(stub: ProviderStub) ->
     assert session is not None and session is await requestor.session()
     await client.close()
     assert requestor._open_session() is None
+
+
+class _NoLookups(dict):  # type: ignore[type-arg]
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the session table was searched for the loop just used")
+
+
+async def test_calls_on_the_loop_just_used_skip_the_session_table(stub: ProviderStub) -> None:
+    client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai")
+    requestor = client.requestor
+    await client.chat.completions.create(model="m", messages=HI)
+    session = requestor._open_session()
+    table = requestor._sessions
+    requestor._sessions = _NoLookups(table)  # type: ignore[assignment]
+    try:
+        assert requestor._open_session() is session
+        await client.chat.completions.create(model="m", messages=HI)
+    finally:
+        requestor._sessions = table
+    await client.close()
+    assert requestor._open_session() is None
+
+
+def test_a_loop_after_another_finds_its_own_session(stub: ProviderStub) -> None:
+    client = AsyncPortkey(base_url=f"{stub.url}/v1", provider="openai")
+    requestor = client.requestor
+
+    async def call_and_look() -> Any:
+        await client.chat.completions.create(model="m", messages=HI)
+        return requestor._open_session()
+
+    first_loop, second_loop = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        first = first_loop.run_until_complete(call_and_look())
+        second = second_loop.run_until_complete(call_and_look())
+        assert first is not None and second is not None and first is not second
+        assert first_loop.run_until_complete(call_and_look()) is first  # found again
+        assert second_loop.run_until_complete(call_and_look()) is second
+        assert requestor.open_sessions == 2
+    finally:
+        for loop in (first_loop, second_loop):
+            loop.run_until_complete(client.close())
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+    assert requestor.open_sessions == 0

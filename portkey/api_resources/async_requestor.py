@@ -25,6 +25,7 @@ from typing import (
     Callable,
     Dict,
     Mapping,
+    NoReturn,
     Optional,
     Tuple,
     Type,
@@ -144,6 +145,9 @@ class AsyncRequestor:
             weakref.WeakValueDictionary()
         )
         self._proxies: Optional[EnvProxies] = None
+        # The record last used, weakly (a strong one would keep a closed loop's session
+        # open): most calls run on the loop the previous one ran on.
+        self._last: Callable[[], Optional[_LoopSession]] = _no_record
 
     @property
     def open_sessions(self) -> int:
@@ -160,15 +164,15 @@ class AsyncRequestor:
         if self._user_session is not None:
             return self._user_session
         loop = asyncio.get_running_loop()
-        record = self._sessions.get(id(loop))
-        if (
-            record is not None
-            and record.loop_ref() is loop
-            and not record.session.closed
-            and record.generation == forks.generation()
-        ):
-            return record.session
-        return None
+        record = self._last()
+        if record is None or record.loop_ref() is not loop:
+            record = self._sessions.get(id(loop))
+            if record is None or record.loop_ref() is not loop:
+                return None
+            self._last = weakref.ref(record)
+        if record.session.closed or record.generation != forks.generation():
+            return None
+        return record.session
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
         self._proxies = EnvProxies()  # the environment is read once per pool (see proxies.py)
@@ -182,6 +186,7 @@ class AsyncRequestor:
         record = _LoopSession(loop, session)
         await record.watch_shutdown()
         self._sessions[id(loop)] = record
+        self._last = weakref.ref(record)
         return session
 
     async def aclose(self) -> None:
@@ -207,10 +212,17 @@ class AsyncRequestor:
 
     async def request(self, spec: RequestSpec, cast_to: Type[ResponseT]) -> ResponseT:
         """Send ``spec`` (with retries) and parse the JSON answer into ``cast_to``."""
+        # The first attempt is written out here rather than run through _with_retries and
+        # _send: each coroutine layer is one more frame on every suspension of every call
+        # (measured in bench/README.md, "async hot path"). A retry goes the general way.
         try:
-            # The first attempt inline (no _with_retries or _send_and_read coroutine): two
-            # layers fewer for every suspension of every call to pass through.
-            response = await self._send(spec)
+            session = self._open_session() or await self._open(asyncio.get_running_loop())
+            try:
+                response = await self._start(session, spec)
+            except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise _send_failure(spec, exc) from None
+            if response.status >= 300:
+                await _refuse(spec, response)
             try:
                 content = await response.read()
             except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -287,49 +299,32 @@ class AsyncRequestor:
                 _TIMEOUTS[key] = timeout
         return timeout
 
+    def _start(
+        self, session: aiohttp.ClientSession, spec: RequestSpec
+    ) -> Awaitable[aiohttp.ClientResponse]:
+        """The request on ``session``, for the caller to await (a plain call, no coroutine)."""
+        return session.request(
+            spec.method,
+            spec.url,
+            headers=spec.headers,  # aiohttp copies them into its own CIMultiDict
+            data=spec.body if spec.files is None else _form_data(spec),
+            params=spec.params,
+            timeout=self._timeout(spec),
+            ssl=spec.verify,
+            proxy=self._proxies.for_url(spec.url) if self._proxies is not None else None,
+            # A redirect would carry the x-portkey-* credentials to wherever it points
+            # (aiohttp strips only Authorization) and may turn a POST into a GET.
+            allow_redirects=False,
+        )
+
     async def _send(self, spec: RequestSpec) -> aiohttp.ClientResponse:
         session = self._open_session() or await self._open(asyncio.get_running_loop())
-        data: object = spec.body
-        if spec.files is not None:
-            form = aiohttp.FormData()
-            for name, value in (spec.form or {}).items():
-                form.add_field(name, value)
-            for name, (filename, content, content_type) in spec.files.items():
-                form.add_field(name, content, filename=filename, content_type=content_type)
-            data = form
-        proxy = self._proxies.for_url(spec.url) if self._proxies is not None else None
         try:
-            response = await session.request(
-                spec.method,
-                spec.url,
-                headers=spec.headers,  # aiohttp copies them into its own CIMultiDict
-                data=data,
-                params=spec.params,
-                timeout=self._timeout(spec),
-                ssl=spec.verify,
-                proxy=proxy,
-                # A redirect would carry the x-portkey-* credentials to wherever it points
-                # (aiohttp strips only Authorization) and may turn a POST into a GET.
-                allow_redirects=False,
-            )
-        except asyncio.TimeoutError as exc:
-            raise APITimeoutError(connection_error_message(spec, exc)) from None
-        except aiohttp.ClientSSLError as exc:
-            raise TLSError(connection_error_message(spec, exc)) from None
-        except (aiohttp.ClientError, OSError) as exc:
-            raise APIConnectionError(connection_error_message(spec, exc)) from None
-        status = response.status
-        if status >= 300:
-            headers = lower_headers(response.headers)
-            try:
-                content = await response.content.read(MAX_ERROR_BODY_BYTES)
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-                content = b""
-            finally:
-                response.close()  # any rest of the body is not read: drop the connection
-            if status < 400:
-                raise redirect_error(status, headers, content, spec)
-            raise status_error(status, headers, content, spec.secrets)
+            response = await self._start(session, spec)
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise _send_failure(spec, exc) from None
+        if response.status >= 300:
+            await _refuse(spec, response)
         return response
 
     async def _send_and_read(self, spec: RequestSpec) -> _Raw:
@@ -355,6 +350,45 @@ class AsyncRequestor:
         except (aiohttp.ClientError, OSError) as exc:
             response.close()
             raise APIConnectionError(connection_error_message(spec, exc)) from None
+
+
+def _no_record() -> Optional[_LoopSession]:
+    return None
+
+
+def _form_data(spec: RequestSpec) -> aiohttp.FormData:
+    """A multipart body: the call's form fields, then its files."""
+    form = aiohttp.FormData()
+    for name, value in (spec.form or {}).items():
+        form.add_field(name, value)
+    for name, (filename, content, content_type) in (spec.files or {}).items():
+        form.add_field(name, content, filename=filename, content_type=content_type)
+    return form
+
+
+def _send_failure(spec: RequestSpec, exc: BaseException) -> APIConnectionError:
+    """The SDK's error for a request that got no answer."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return APITimeoutError(connection_error_message(spec, exc))
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return TLSError(connection_error_message(spec, exc))
+    return APIConnectionError(connection_error_message(spec, exc))
+
+
+async def _refuse(spec: RequestSpec, response: aiohttp.ClientResponse) -> NoReturn:
+    """Raise the error of an answer with status 300 or more (at most the first 64 KiB of
+    its body are read; the connection is dropped rather than drained)."""
+    status = response.status
+    headers = lower_headers(response.headers)
+    try:
+        content = await response.content.read(MAX_ERROR_BODY_BYTES)
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        content = b""
+    finally:
+        response.close()
+    if status < 400:
+        raise redirect_error(status, headers, content, spec)
+    raise status_error(status, headers, content, spec.secrets)
 
 
 def _read_failure(spec: RequestSpec, exc: BaseException) -> APIConnectionError:
