@@ -33,7 +33,7 @@ from .constants import (
     TRACE_ID_HEADER,
 )
 from .exceptions import ProviderResponseError, error_message
-from .response_meta import ResponseMeta, attach, meta_of
+from .response_meta import ResponseMeta, attach, attach_new, meta_of
 from .secrets import redact, redact_json
 
 _TARGET_INDEX = re.compile(r"targets\[(\d+)\]")
@@ -196,7 +196,9 @@ def parse_response(
     fields_set = response.model_fields_set
     if "error" in fields_set and fields_set.isdisjoint(RESULT_KEYS):
         _raise_error_body(response, headers, status_code, secrets)
-    attach(response, ResponseMeta(headers, raw))  # headers copied (lower-cased) when read
+    # Just built, so there is no earlier record to replace. The headers are copied
+    # (lower-cased) when read.
+    attach_new(response, ResponseMeta(headers, raw))
     return response
 
 
