@@ -72,8 +72,9 @@ def body_of(
             f"stream must be True or False; got {type(stream).__name__}", field="stream"
         )
     body = {name: value for name, value in fields.items() if value is not None}
-    body.update(params)
-    body.pop(EXTRA_QUERY, None)
+    if params:
+        body.update(params)
+        body.pop(EXTRA_QUERY, None)
     if extra_body:
         body.update(extra_body)
     return body

@@ -62,12 +62,20 @@ def checked_messages(messages: Any) -> List[MessageParam]:
     checked = list(messages)
     if not checked:
         raise InvalidRequestError("messages is empty: give at least one message", field="messages")
-    for index, message in enumerate(checked):
+    for message in checked:
+        # The usual message, a plain dict with a role, needs no isinstance (which costs
+        # microseconds against a pydantic model class).
+        if type(message) is not dict or not message.get("role"):
+            _check_roles(checked)
+            break
+    return checked
+
+
+def _check_roles(messages: List[Any]) -> None:
+    """Raise for the first message without a role (dicts, mappings or ``Message`` models)."""
+    for index, message in enumerate(messages):
         role = (
-            # Plain dicts first: isinstance against a pydantic model class costs microseconds.
-            message.get("role")
-            if type(message) is dict
-            else message.role
+            message.role
             if isinstance(message, Message)
             else (message.get("role") if isinstance(message, Mapping) else None)
         )
@@ -76,7 +84,6 @@ def checked_messages(messages: Any) -> List[MessageParam]:
                 f"messages[{index}] has no role: each message needs 'role' and 'content'",
                 field="messages",
             )
-    return checked
 
 
 def chat_call(
