@@ -12,7 +12,7 @@ import copy
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional, Tuple, Union
 
 from .api_resources.base_client import (
     NOT_GIVEN,
@@ -25,6 +25,9 @@ from .api_resources.base_client import (
 from .api_resources.config import Config, config_from_mapping
 from .api_resources.exceptions import InvalidRequestError, MissingConfigError
 from .api_resources.headers import ConfigValue, portkey_headers
+from .api_resources.resources.base import Call
+from .api_resources.resources.chat import chat_call
+from .api_resources.resources.completions import completion_call
 
 if TYPE_CHECKING:
     from .api_resources.async_portkey import AsyncPortkey
@@ -304,6 +307,37 @@ def _prompt(config: ConfigValue, prompt: Optional[Union[str, List[str]]]) -> Uni
     return default
 
 
+def _routed_call(
+    clients: _Clients,
+    build: Callable[..., Call],
+    inputs: Mapping[str, Any],
+    *,
+    stream: bool,
+    trace_id: Optional[str],
+    metadata: Optional[Mapping[str, str]],
+    cache_force_refresh: Optional[bool],
+    timeout: Timeout,
+    max_retries: Union[int, NotGiven],
+    params: Any,
+) -> Call:
+    """The :class:`Call` of one module-level chat or text call, built by the resource's own
+    call builder ``build`` (``chat_call`` or ``completion_call``), as the client style's
+    ``create`` builds it. A module call hands it straight to the client's ``send``: for an
+    async call that is one coroutine layer fewer on every suspension."""
+    clients.check_model(params)
+    extra_headers = params.pop("extra_headers", None)
+    return build(
+        **inputs,
+        model=params.pop("model", None),
+        stream=stream,
+        params=params,
+        extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+        extra_body=params.pop("extra_body", None),
+        timeout=timeout,
+        max_retries=max_retries,
+    )
+
+
 class ChatCompletions:
     """``portkey.ChatCompletions``: chat calls routed by ``portkey.config``."""
 
@@ -329,16 +363,19 @@ class ChatCompletions:
         returns a stream of chunks. Other keywords go to the provider.
         """
         clients = _clients(config)
-        clients.check_model(params)
-        extra_headers = params.pop("extra_headers", None)
-        return clients.sync_client().chat.completions.create(
-            messages=_messages(clients.config, messages),
+        call = _routed_call(
+            clients,
+            chat_call,
+            {"messages": _messages(clients.config, messages)},
             stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            trace_id=trace_id,
+            metadata=metadata,
+            cache_force_refresh=cache_force_refresh,
             timeout=timeout,
             max_retries=max_retries,
-            **params,
+            params=params,
         )
+        return clients.sync_client().send(call)
 
     @classmethod
     async def acreate(
@@ -356,16 +393,19 @@ class ChatCompletions:
     ) -> Any:
         """Async twin of :meth:`create`; with ``stream=True`` an async stream of chunks."""
         clients = _clients(config)
-        clients.check_model(params)
-        extra_headers = params.pop("extra_headers", None)
-        return await clients.async_client().chat.completions.create(
-            messages=_messages(clients.config, messages),
+        call = _routed_call(
+            clients,
+            chat_call,
+            {"messages": _messages(clients.config, messages)},
             stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            trace_id=trace_id,
+            metadata=metadata,
+            cache_force_refresh=cache_force_refresh,
             timeout=timeout,
             max_retries=max_retries,
-            **params,
+            params=params,
         )
+        return await clients.async_client().send(call)
 
 
 class Completions:
@@ -387,16 +427,19 @@ class Completions:
     ) -> Any:
         """Complete a prompt through the gateway; ``prompt`` defaults to the first LLM's."""
         clients = _clients(config)
-        clients.check_model(params)
-        extra_headers = params.pop("extra_headers", None)
-        return clients.sync_client().completions.create(
-            prompt=_prompt(clients.config, prompt),
+        call = _routed_call(
+            clients,
+            completion_call,
+            {"prompt": _prompt(clients.config, prompt)},
             stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            trace_id=trace_id,
+            metadata=metadata,
+            cache_force_refresh=cache_force_refresh,
             timeout=timeout,
             max_retries=max_retries,
-            **params,
+            params=params,
         )
+        return clients.sync_client().send(call)
 
     @classmethod
     async def acreate(
@@ -414,16 +457,19 @@ class Completions:
     ) -> Any:
         """Async twin of :meth:`create`."""
         clients = _clients(config)
-        clients.check_model(params)
-        extra_headers = params.pop("extra_headers", None)
-        return await clients.async_client().completions.create(
-            prompt=_prompt(clients.config, prompt),
+        call = _routed_call(
+            clients,
+            completion_call,
+            {"prompt": _prompt(clients.config, prompt)},
             stream=stream,
-            extra_headers=_per_call_headers(trace_id, metadata, cache_force_refresh, extra_headers),
+            trace_id=trace_id,
+            metadata=metadata,
+            cache_force_refresh=cache_force_refresh,
             timeout=timeout,
             max_retries=max_retries,
-            **params,
+            params=params,
         )
+        return await clients.async_client().send(call)
 
 
 class Embeddings:
