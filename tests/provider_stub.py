@@ -188,6 +188,12 @@ class RecordedRequest:
     body: bytes
     json: Optional[Any]
     received_at: float = field(compare=False)
+    #: Every header line as sent, in order (``headers`` keeps one value per name).
+    header_lines: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+
+    def header_values(self, name: str) -> List[str]:
+        """Every value sent for header ``name`` (any spelling of its case)."""
+        return [value for key, value in self.header_lines if key.lower() == name.lower()]
 
 
 def split_target(path: str) -> Tuple[str, str]:
@@ -362,6 +368,7 @@ class ProviderStub:
             body=body,
             json=parsed,
             received_at=time.monotonic(),
+            header_lines=tuple(request.headers.items()),
         )
         with self._lock:
             self._records.append(record)

@@ -38,7 +38,7 @@ from .constants import (
     TRACE_ID_REQUEST_HEADER,
 )
 from .exceptions import InvalidRequestError, MissingAPIKeyError
-from .headers import config_header_value, encode_header_value, portkey_headers
+from .headers import config_header_value, encode_header_value, merge_headers, portkey_headers
 from .logs import get_logger
 from .responses import APIResponse, BinaryResponse
 from .secrets import url_credentials, url_without_credentials
@@ -235,8 +235,7 @@ class ClientOptions:
                     headers.setdefault(
                         f"x-portkey-{name.replace('_', '-')}", encode_header_value(name, value)
                     )
-        for name, value in self.default_headers.items():
-            headers[name] = encode_header_value(name, value)
+        merge_headers(headers, self.default_headers)
         return headers
 
     def replace(self, **changes: Any) -> "ClientOptions":
@@ -449,8 +448,7 @@ class BaseClient:
             headers["Accept"] = "text/event-stream"
         request_options = call.request_options
         if request_options.extra_headers:
-            for name, value in request_options.extra_headers.items():
-                headers[name] = encode_header_value(name, value)
+            merge_headers(headers, request_options.extra_headers)
         if TRACE_ID_REQUEST_HEADER not in headers:
             headers[TRACE_ID_REQUEST_HEADER] = call_id
         timeout = request_options.timeout

@@ -22,8 +22,11 @@ from .constants import (
     AUTHORIZATION_HEADER,
     AUTHORIZATION_PARAM,
     HEADER_PREFIX,
+    IDEMPOTENCY_KEY_HEADER,
     MAX_CONFIG_HEADER_BYTES,
     MAX_METADATA_BYTES,
+    RETRY_COUNT_HEADER,
+    TRACE_ID_REQUEST_HEADER,
 )
 from .exceptions import (
     InvalidConfigError,
@@ -33,6 +36,7 @@ from .exceptions import (
 )
 from .gateway_config import closest_match, invalid_config
 from .header_text import header_text_problem
+from .transport import DEFAULT_HEADERS, JSON_CONTENT_TYPE
 
 #: The options that become ``x-portkey-*`` headers: the gateway's REST table first, then the other
 #: names the reference SDK's constructor takes (each read by the gateway as its header).
@@ -203,6 +207,50 @@ def encode_header_value(option: str, value: Any) -> str:
     if problem is not None:
         raise InvalidHeaderValueError(f"{option} {problem}", field=option)
     return text
+
+
+#: How the SDK spells each header it sets itself, by lower-case name (x-portkey-* headers are
+#: all lower-case).
+SDK_HEADER_SPELLINGS: Dict[str, str] = {
+    name.lower(): name
+    for name in (
+        IDEMPOTENCY_KEY_HEADER,
+        RETRY_COUNT_HEADER,
+        TRACE_ID_REQUEST_HEADER,
+        AUTHORIZATION_HEADER,
+        *DEFAULT_HEADERS,
+        *JSON_CONTENT_TYPE,
+    )
+}
+
+
+def merge_headers(headers: Dict[str, str], extra: Mapping[str, Any]) -> None:
+    """Set each of ``extra``'s headers over ``headers``, its value checked and encoded as by
+    :func:`encode_header_value`.
+
+    Names compare without case, as HTTP compares them: a header already there under another
+    spelling is replaced, never kept beside the new one (the transport would then send one of
+    the two, not necessarily the caller's, or both). A header the SDK sets itself keeps the
+    SDK's spelling, so that the SDK's later additions (a call's trace id, a retry's count)
+    find it.
+    """
+    for name, value in extra.items():
+        text = encode_header_value(name, value)  # checks the name first
+        headers[_spelling(headers, name)] = text
+
+
+def _spelling(headers: Mapping[str, str], name: str) -> str:
+    lowered = name.lower()
+    known = SDK_HEADER_SPELLINGS.get(lowered)
+    if known is not None:
+        return known
+    if lowered.startswith(HEADER_PREFIX):
+        return lowered
+    if name not in headers:
+        for existing in headers:
+            if existing.lower() == lowered:
+                return existing
+    return name
 
 
 def _milliseconds(value: Any) -> str:
