@@ -172,3 +172,47 @@ def test_merging_still_refuses_bad_names_and_values(bad: Dict[Any, Any]) -> None
     with pytest.raises(portkey.InvalidHeaderValueError):
         merge_headers(headers, bad)
     assert headers == {"X-Team": "red"}
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_with_options_adds_default_headers_to_the_clients_own(
+    stub: ProviderStub, use_async: bool
+) -> None:
+    # A copy given default_headers keeps the parent's (the provider key given as
+    # Authorization among them), as the openai SDK's with_options does.
+    cls: Any = AsyncPortkey if use_async else Portkey
+    parent = cls(
+        **client_kwargs(stub, Authorization="Bearer sk-parent", default_headers={"X-Team": "red"})
+    )
+    copies = [
+        parent.with_options(default_headers={"x-team": "blue", "X-Extra": "1"}),
+        parent.with_options(trace_id="t1"),
+        parent.with_options(default_headers=None),
+        parent.with_options(default_headers={"authorization": "Bearer sk-copy"}),
+        parent.with_options(Authorization="sk-auth", default_headers={"X-Extra": "2"}),
+    ]
+    for client in copies:
+        answer = client.chat.completions.create(model="m", messages=HI)
+        if use_async:
+            await answer
+    blue, traced, unchanged, own_key, both = stub.requests("default")
+    assert sent(blue, "authorization") == ["Bearer sk-parent"]
+    assert sent(blue, "x-team") == ["blue"] and sent(blue, "x-extra") == ["1"]
+    for record in (traced, unchanged):
+        assert sent(record, "authorization") == ["Bearer sk-parent"]
+        assert sent(record, "x-team") == ["red"] and sent(record, "x-extra") == []
+    assert sent(own_key, "authorization") == ["Bearer sk-copy"]
+    assert sent(both, "authorization") == ["Bearer sk-auth"]
+    assert sent(both, "x-team") == ["red"] and sent(both, "x-extra") == ["2"]
+    assert parent.options.default_headers == {
+        "X-Team": "red",
+        "Authorization": "Bearer sk-parent",
+    }
+    closed = parent.close()
+    if use_async:
+        await closed
+
+
+def test_with_options_still_refuses_a_bad_default_header(stub: ProviderStub) -> None:
+    with Portkey(**client_kwargs(stub)) as client, pytest.raises(portkey.InvalidHeaderValueError):
+        client.with_options(default_headers={"X-Bad": "a\r\nb"})

@@ -50,6 +50,8 @@ class Portkey(SyncAPIClient):
 
         The copy borrows this client's connections: closing the copy closes nothing, closing
         this client closes them for both. ``http_client=`` gives the copy your own instead.
+        ``default_headers=`` are added to this client's (a header of the same name, in any
+        case, replaced); the other parameters replace this client's.
 
         >>> traced = client.with_options(trace_id="t1", metadata={"_user": "u1"})
         """

@@ -20,6 +20,7 @@ from .constants import (
 from .headers import (
     HEADER_OPTIONS,
     authorization_value,
+    overlay_headers,
     split_authorization,
     warn_unknown_options,
 )
@@ -137,7 +138,8 @@ class ClientParams(TypedDict, total=False):
     max_retries: Union[int, NotGiven]
     """Retries of failed gateway calls (connection errors, 408/409/429/5xx). Default 2."""
     default_headers: Optional[Mapping[str, str]]
-    """More headers to send with every call (e.g. ``Authorization`` for a provider key)."""
+    """More headers to send with every call (e.g. ``Authorization`` for a provider key);
+    ``with_options`` adds these to the client's own."""
     verify: bool
     """TLS certificate verification (default True). ``False`` is accepted only for a
     self-hosted ``base_url``, e.g. one with a self-signed certificate; never for the hosted
@@ -235,6 +237,14 @@ def options_with(options: ClientOptions, overrides: Mapping[str, Any]) -> Client
     check_param_names(rest)
     _warn_ignored(rest)
     changes = {name: value for name, value in rest.items() if name not in _IGNORED_PARAMS}
+    if changes.get("default_headers") is not None:
+        # Added to the client's own (an Authorization given at construction among them), as
+        # the openai SDK's with_options does; a header of the same name in any case replaced.
+        changes["default_headers"] = overlay_headers(
+            options.default_headers, changes["default_headers"]
+        )
+    else:
+        changes.pop("default_headers", None)
     if authorization is not None:
         base = changes.get("default_headers", options.default_headers)
         changes["default_headers"] = _default_headers(base, authorization)

@@ -239,7 +239,16 @@ def merge_headers(headers: Dict[str, str], extra: Mapping[str, Any]) -> None:
         headers[_spelling(headers, name)] = text
 
 
-def _spelling(headers: Mapping[str, str], name: str) -> str:
+def overlay_headers(base: Mapping[str, Any], extra: Mapping[str, Any]) -> Dict[str, Any]:
+    """``base`` with ``extra``'s headers over it, names compared without case as in
+    :func:`merge_headers` (values are kept as given: they are checked when sent)."""
+    merged = dict(base)
+    for name, value in extra.items():
+        merged[_spelling(merged, name) if isinstance(name, str) else name] = value
+    return merged
+
+
+def _spelling(headers: Mapping[str, Any], name: str) -> str:
     lowered = name.lower()
     known = SDK_HEADER_SPELLINGS.get(lowered)
     if known is not None:
