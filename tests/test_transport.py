@@ -254,6 +254,22 @@ async def test_async_stream_context_manager_and_close(stub: ProviderStub) -> Non
         half = await client.chat.completions.create(model="m", messages=HI, stream=True)
         await half.__anext__()
         await half.aclose()
+        assert [chunk async for chunk in half] == []  # closed: nothing more comes
+
+
+async def test_async_stream_close_is_the_openai_sdks_name(stub: ProviderStub) -> None:
+    # Code written for the openai SDK (and the reference SDK on it) ends a stream early
+    # with `await stream.close()`.
+    stub.set_stream_chunks(6)
+    async with async_client_for(stub) as client:
+        stream = await client.chat.completions.create(model="m", messages=HI, stream=True)
+        first = await stream.__anext__()
+        assert first.choices
+        await stream.close()
+        await stream.close()  # twice is fine
+        assert [chunk async for chunk in stream] == []
+        again = await client.chat.completions.create(model="m", messages=HI, stream=True)
+        assert [c async for c in again]  # the connection went back to a working pool
 
 
 def test_async_sessions_survive_separate_event_loops(stub: ProviderStub) -> None:

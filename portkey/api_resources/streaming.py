@@ -371,7 +371,7 @@ class Stream(Generic[ChunkT]):
 
 class AsyncStream(Generic[ChunkT]):
     """The async twin of :class:`Stream`: ``async for chunk in stream``, ``async with``,
-    ``await stream.aclose()``."""
+    ``await stream.close()``."""
 
     def __init__(
         self,
@@ -437,13 +437,20 @@ class AsyncStream(Generic[ChunkT]):
             self._closed = True
             self._close()
 
-    async def aclose(self) -> None:
-        """Release the connection. Safe to call more than once."""
+    async def close(self) -> None:
+        """Release the connection; iteration then stops. Safe to call more than once.
+
+        ``close`` is the openai SDK's name for this (code written for it calls
+        ``await stream.close()``); :meth:`aclose` is the same."""
         self._release()
         await self._iterator.aclose()
+
+    async def aclose(self) -> None:
+        """The same as :meth:`close` (the name asynchronous generators use)."""
+        await self.close()
 
     async def __aenter__(self) -> "AsyncStream[ChunkT]":
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
+        await self.close()
