@@ -136,6 +136,19 @@ def test_to_dict_and_to_json_give_back_the_body(cls: Any, body: Dict[str, Any]) 
     assert json.loads(response.to_json(indent=None)) == body
 
 
+def test_to_dict_and_to_json_take_the_openai_sdks_keywords() -> None:
+    response = parsed(ChatCompletion, {"id": "c1", "choices": [], "model": None})
+    assert response.to_dict() == {"id": "c1", "choices": [], "model": None}
+    assert response.to_dict(exclude_none=True) == {"id": "c1", "choices": []}
+    every_field = response.to_dict(exclude_unset=False)
+    assert every_field["usage"] is None and every_field["id"] == "c1"
+    assert response.to_dict(mode="python", exclude_none=True) == {"id": "c1", "choices": []}
+    assert json.loads(response.to_json(exclude_none=True)) == {"id": "c1", "choices": []}
+    assert response.to_json(None, exclude_none=True) == '{"id": "c1", "choices": []}'
+    with pytest.raises(TypeError):
+        response.to_dict(True)  # type: ignore[misc]
+
+
 def test_messages_and_chunks_convert_too() -> None:
     message = parsed(ChatCompletion, CHAT_COMPLETION).choices[0].message
     assert message.to_dict() == CHAT_COMPLETION["choices"][0]["message"]

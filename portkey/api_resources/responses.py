@@ -15,6 +15,7 @@ from typing import (
     FrozenSet,
     Iterator,
     List,
+    Literal,
     Mapping,
     Optional,
     Tuple,
@@ -95,13 +96,49 @@ class PortkeyModel(BaseModel):
         value = getattr(self, key, None)
         return default if value is None else value
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The fields as received (absent fields stay absent), as plain JSON-ready data."""
-        return self.model_dump(mode="json", exclude_unset=True)
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "json",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> Dict[str, Any]:
+        """The fields as received (absent fields stay absent), as plain JSON-ready data.
 
-    def to_json(self, indent: Optional[int] = 2) -> str:
-        """The fields as received, as JSON text."""
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+        The keywords are the openai SDK's: ``exclude_unset=False`` adds the declared fields
+        that were absent (as ``None``), ``exclude_none=True`` drops the ``None`` ones,
+        ``mode="python"`` keeps Python values."""
+        return self.model_dump(
+            mode=mode,
+            by_alias=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+
+    def to_json(
+        self,
+        indent: Optional[int] = 2,
+        *,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str:
+        """The fields as received, as JSON text (the keywords as in :meth:`to_dict`)."""
+        data = self.to_dict(
+            use_api_names=use_api_names,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+            warnings=warnings,
+        )
+        return json.dumps(data, indent=indent, ensure_ascii=False)
 
     def __str__(self) -> str:
         return f"{type(self).__name__}({self.to_json()})"
