@@ -315,3 +315,37 @@ def test_provider_errors_surface_as_typed_errors(gateway_url: str, stub: Provide
     stub.script("a", status(404, {"error": {"message": "no such model"}}))
     with pytest.raises(NotFoundError, match="no such model"):
         single(gateway_url, stub, max_retries=0).models.retrieve("nope")
+
+
+@pytest.mark.parametrize("cls", [Portkey, AsyncPortkey])
+def test_a_client_reads_back_what_it_was_made_with(cls: Any) -> None:
+    # Code written for the reference SDK reads these attributes (client.base_url, .config...).
+    config = Config(mode="single", llms=[LLMOptions(provider="openai", api_key="sk-a")])
+    client = cls(
+        api_key="pk-read",
+        base_url="http://127.0.0.1:9/v1",
+        config=config,
+        provider="openai",
+        virtual_key="vk-1",
+        trace_id="t-1",
+        metadata={"_user": "u1"},
+        timeout=12.5,
+        max_retries=4,
+        default_headers={"X-Team": "red"},
+    )
+    assert (client.api_key, client.base_url) == ("pk-read", "http://127.0.0.1:9/v1")
+    assert client.config is config
+    assert (client.provider, client.virtual_key, client.trace_id) == ("openai", "vk-1", "t-1")
+    assert client.metadata == {"_user": "u1"}
+    assert (client.timeout, client.max_retries) == (12.5, 4)
+    assert client.default_headers == {"X-Team": "red"}
+    client.default_headers["X-Team"] = "changed"  # a copy: the client is unchanged
+    assert client.default_headers == {"X-Team": "red"}
+    copy = client.with_options(trace_id="t-2", timeout=None, config="pc-slug")
+    assert (copy.trace_id, copy.timeout, copy.config) == ("t-2", None, "pc-slug")
+    assert (client.trace_id, client.timeout) == ("t-1", 12.5)
+    bare = cls(base_url="http://127.0.0.1:9/v1")
+    assert (bare.api_key, bare.config, bare.provider, bare.metadata) == (None, None, None, None)
+    assert bare.max_retries == 2
+    with pytest.raises(AttributeError):
+        client.api_key = "pk-other"  # type: ignore[misc]  # read-only: with_options copies

@@ -403,6 +403,59 @@ class BaseClient:
         """The resolved options this client sends with every call."""
         return self._options
 
+    # What the client was made with, read back under the names code written for the reference
+    # SDK (and the openai SDK) reads: ``client.base_url``, ``client.config``, ...
+
+    @property
+    def api_key(self) -> Optional[str]:
+        """The Portkey API key sent with every call (``None`` when none is set)."""
+        return self._options.api_key
+
+    @property
+    def base_url(self) -> str:
+        """The gateway URL calls go to."""
+        return self._options.base_url
+
+    @property
+    def timeout(self) -> Optional[float]:
+        """Seconds a call waits for the gateway (``None``: no limit)."""
+        return self._options.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried."""
+        return self._options.max_retries
+
+    @property
+    def default_headers(self) -> Dict[str, str]:
+        """The extra headers given for every call (a copy)."""
+        return dict(self._options.default_headers)
+
+    @property
+    def config(self) -> Any:
+        """The config given (a :class:`Config`, a dict or a slug), or ``None``."""
+        return self._options.portkey_options.get("config")
+
+    @property
+    def provider(self) -> Optional[str]:
+        """The provider given, or ``None``."""
+        return self._options.portkey_options.get("provider")
+
+    @property
+    def virtual_key(self) -> Optional[str]:
+        """The virtual key given, or ``None``."""
+        return self._options.portkey_options.get("virtual_key")
+
+    @property
+    def trace_id(self) -> Optional[str]:
+        """The trace id given for every call, or ``None`` (each call then gets its own)."""
+        return self._options.portkey_options.get("trace_id")
+
+    @property
+    def metadata(self) -> Any:
+        """The metadata given for every call, or ``None``."""
+        return self._options.portkey_options.get("metadata")
+
     def build_spec(
         self,
         method: str,
