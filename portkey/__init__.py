@@ -70,7 +70,10 @@ _export(
     "FeedbackResponse",
 )  # fmt: skip
 _export("portkey.api_resources.headers", "createHeaders", "create_headers")
-_export("portkey.api_resources.constants", "PORTKEY_GATEWAY_URL")
+_export(
+    "portkey.api_resources.constants",
+    "PORTKEY_GATEWAY_URL", "PORTKEY_BASE_URL", "PORTKEY_API_KEY_ENV", "PORTKEY_PROXY_ENV",
+)  # fmt: skip
 _export("portkey.api_resources.streaming", "Stream", "AsyncStream")
 _export("portkey.api_resources.base_client", "NOT_GIVEN", "NotGiven")
 _export(
@@ -144,7 +147,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the names __getattr__ serves
     from .api_resources.config import ProviderTypes as ProviderTypes
     from .api_resources.config import ProviderTypesLiteral as ProviderTypesLiteral
     from .api_resources.config import RetrySettings as RetrySettings
+    from .api_resources.constants import PORTKEY_API_KEY_ENV as PORTKEY_API_KEY_ENV
+    from .api_resources.constants import PORTKEY_BASE_URL as PORTKEY_BASE_URL
     from .api_resources.constants import PORTKEY_GATEWAY_URL as PORTKEY_GATEWAY_URL
+    from .api_resources.constants import PORTKEY_PROXY_ENV as PORTKEY_PROXY_ENV
     from .api_resources.exceptions import *  # noqa: F403
     from .api_resources.headers import create_headers as create_headers
     from .api_resources.headers import createHeaders as createHeaders

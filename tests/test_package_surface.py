@@ -79,3 +79,18 @@ def test_py_typed_marker_ships() -> None:
     from pathlib import Path
 
     assert (Path(portkey.__file__).parent / "py.typed").exists()
+
+
+def test_the_reference_sdks_top_level_constants_keep_their_values() -> None:
+    import portkey_ai
+
+    # portkey-ai 2.3.4's values: its PORTKEY_BASE_URL is the URL, not a variable's name.
+    expected = {
+        "PORTKEY_GATEWAY_URL": "https://api.portkey.ai/v1",
+        "PORTKEY_BASE_URL": "https://api.portkey.ai/v1",
+        "PORTKEY_API_KEY_ENV": "PORTKEY_API_KEY",
+        "PORTKEY_PROXY_ENV": "PORTKEY_PROXY",
+    }
+    for module in (portkey, portkey_ai):
+        assert {name: getattr(module, name) for name in expected} == expected
+        assert set(expected) <= set(dir(module))

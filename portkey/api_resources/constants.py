@@ -42,6 +42,12 @@ AUTHORIZATION_HEADER = "Authorization"
 #: The hosted gateway's URL, for ``openai.OpenAI(base_url=PORTKEY_GATEWAY_URL, ...)``.
 PORTKEY_GATEWAY_URL = DEFAULT_BASE_URL
 
+# The reference SDK's top-level names for three of these facts (its PORTKEY_BASE_URL is the
+# URL itself, not the name of the variable BASE_URL_ENV).
+PORTKEY_BASE_URL = DEFAULT_BASE_URL
+PORTKEY_API_KEY_ENV = API_KEY_ENV
+PORTKEY_PROXY_ENV = LEGACY_PROXY_ENV
+
 # Response headers the gateway adds (see GatewayInfo).
 LAST_USED_OPTION_INDEX_HEADER = "x-portkey-last-used-option-index"
 RETRY_ATTEMPT_COUNT_HEADER = "x-portkey-retry-attempt-count"
