@@ -61,7 +61,7 @@ _export(
 )  # fmt: skip
 _export(
     "portkey.api_resources.responses",
-    "Model", "ModelList", "BinaryResponse",
+    "Model", "ModelList", "BinaryResponse", "GenericResponse",
 )  # fmt: skip
 _export(
     "portkey.api_resources.responses_extra",

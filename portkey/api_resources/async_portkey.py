@@ -1,7 +1,7 @@
 """``AsyncPortkey``: the asynchronous client style (``await client.chat.completions.create``)."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -12,6 +12,9 @@ from .client_params import ClientParams, options_from_params, options_with, spli
 from .resources.chat import AsyncChat, AsyncChatCompletions
 from .resources.completions import AsyncCompletions
 from .resources.embeddings import AsyncEmbeddings
+from .resources.generic import generic_call
+from .responses import APIResponse, GenericResponse
+from .streaming import AsyncStream
 
 if TYPE_CHECKING:  # the platform resources are imported on first use
     from .resources import platform
@@ -133,6 +136,45 @@ class AsyncPortkey(AsyncAPIClient):
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
+
+    # ---- any other endpoint (the reference SDK's generic verbs) ----
+
+    async def post(
+        self,
+        url: str,
+        *,
+        stream: bool = False,
+        headers: Optional[Mapping[str, str]] = None,
+        files: Optional[Mapping[str, Any]] = None,
+        **body: Any,
+    ) -> Union[GenericResponse, AsyncStream[GenericResponse]]:
+        """Async twin of :meth:`Portkey.post`."""
+        call = generic_call("POST", url, body=body, headers=headers, stream=stream, files=files)
+        return await self.send(call)  # type: ignore[no-any-return]
+
+    async def get(
+        self, *, path: str, headers: Optional[Mapping[str, str]] = None, cast_to: Any = None
+    ) -> APIResponse:
+        """Async twin of :meth:`Portkey.get`."""
+        return await self.send(generic_call("GET", path, headers=headers, cast_to=cast_to))  # type: ignore[no-any-return]
+
+    async def put(
+        self,
+        *,
+        path: str,
+        body: Optional[Mapping[str, Any]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        cast_to: Any = None,
+    ) -> APIResponse:
+        """Async twin of :meth:`Portkey.put`."""
+        call = generic_call("PUT", path, body=body or {}, headers=headers, cast_to=cast_to)
+        return await self.send(call)  # type: ignore[no-any-return]
+
+    async def delete(
+        self, *, path: str, headers: Optional[Mapping[str, str]] = None, cast_to: Any = None
+    ) -> APIResponse:
+        """Async twin of :meth:`Portkey.delete`."""
+        return await self.send(generic_call("DELETE", path, headers=headers, cast_to=cast_to))  # type: ignore[no-any-return]
 
     # ---- platform resources (loaded on first use; see resources/platform.py) ----
 

@@ -1,7 +1,7 @@
 """``Portkey``: the synchronous client style (``client.chat.completions.create(...)``)."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from typing_extensions import Unpack
 
@@ -11,6 +11,9 @@ from .requestor import SyncRequestor
 from .resources.chat import Chat, ChatCompletions
 from .resources.completions import Completions
 from .resources.embeddings import Embeddings
+from .resources.generic import generic_call
+from .responses import APIResponse, GenericResponse
+from .streaming import Stream
 from .sync_client import SyncAPIClient
 
 if TYPE_CHECKING:  # the platform resources are imported on first use
@@ -137,6 +140,49 @@ class Portkey(SyncAPIClient):
 
     def __exit__(self, *exc_info: Any) -> None:
         self.close()
+
+    # ---- any other endpoint (the reference SDK's generic verbs) ----
+
+    def post(
+        self,
+        url: str,
+        *,
+        stream: bool = False,
+        headers: Optional[Mapping[str, str]] = None,
+        files: Optional[Mapping[str, Any]] = None,
+        **body: Any,
+    ) -> Union[GenericResponse, Stream[GenericResponse]]:
+        """POST the keywords as a JSON body to ``url``, a path under ``base_url``, for an
+        endpoint this SDK has no method for: ``client.post("/chat/completions", model=...,
+        messages=[...])``. ``stream=True`` returns a :class:`Stream` of events; ``files``
+        (field name to file) sends a multipart form instead."""
+        call = generic_call("POST", url, body=body, headers=headers, stream=stream, files=files)
+        return self.send(call)  # type: ignore[no-any-return]
+
+    def get(
+        self, *, path: str, headers: Optional[Mapping[str, str]] = None, cast_to: Any = None
+    ) -> APIResponse:
+        """GET ``path`` (under ``base_url``), parsed into ``cast_to`` (one of this SDK's
+        response models; :class:`GenericResponse` when not given)."""
+        return self.send(generic_call("GET", path, headers=headers, cast_to=cast_to))  # type: ignore[no-any-return]
+
+    def put(
+        self,
+        *,
+        path: str,
+        body: Optional[Mapping[str, Any]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        cast_to: Any = None,
+    ) -> APIResponse:
+        """PUT ``body`` as JSON to ``path`` (under ``base_url``); the answer as in :meth:`get`."""
+        call = generic_call("PUT", path, body=body or {}, headers=headers, cast_to=cast_to)
+        return self.send(call)  # type: ignore[no-any-return]
+
+    def delete(
+        self, *, path: str, headers: Optional[Mapping[str, str]] = None, cast_to: Any = None
+    ) -> APIResponse:
+        """DELETE ``path`` (under ``base_url``); the answer as in :meth:`get`."""
+        return self.send(generic_call("DELETE", path, headers=headers, cast_to=cast_to))  # type: ignore[no-any-return]
 
     # ---- platform resources (loaded on first use; see resources/platform.py) ----
 
