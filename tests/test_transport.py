@@ -3,7 +3,7 @@ failure the SDK must handle can be produced exactly. Sync and async twins side b
 
 import asyncio
 import time
-from typing import Any, Type
+from typing import Any, Dict, Type
 
 import pytest
 from provider_stub import (
@@ -74,7 +74,37 @@ def test_each_status_maps_to_its_exception(
     assert info.value.message == f"failure {code}"
     assert info.value.body == body
     assert info.value.request_id == "trace-9"
+    assert (info.value.type, info.value.code, info.value.param) == ("test", None, None)
     assert str(info.value) == f"{code}: failure {code}"
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "fields", "request_id"),
+    [
+        (
+            {"error": {"message": "m", "type": "invalid_request_error", "param": "model",
+                       "code": "model_not_found"}},
+            {"x-request-id": "req_1"},
+            ("invalid_request_error", "model_not_found", "model"),
+            "req_1",
+        ),
+        (
+            {"message": "m", "type": "t", "code": 42},
+            {"x-portkey-trace-id": "trace-1", "x-request-id": "req_2"},
+            ("t", "42", None),
+            "trace-1",
+        ),
+        ({"error": "just text"}, {}, (None, None, None), None),
+    ],
+)  # fmt: skip
+def test_status_errors_carry_the_openai_sdks_error_fields(
+    stub: ProviderStub, body: Any, headers: Dict[str, str], fields: Any, request_id: Any
+) -> None:
+    stub.script("default", status(400, body, headers))
+    with pytest.raises(BadRequestError) as info:
+        client_for(stub, max_retries=0).chat.completions.create(model="m", messages=HI)
+    assert (info.value.type, info.value.code, info.value.param) == fields
+    assert info.value.request_id == request_id
 
 
 def test_gateway_style_error_message_is_used(stub: ProviderStub) -> None:

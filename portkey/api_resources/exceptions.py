@@ -142,7 +142,10 @@ class APIStatusError(APIError):
     """The gateway answered with an error status.
 
     ``body`` is the parsed JSON error (or the text when it was not JSON), ``headers`` the
-    response headers, ``request_id`` the gateway's trace id for the call when it sent one.
+    response headers, ``request_id`` the gateway's trace id for the call when it sent one (else
+    the ``x-request-id`` a provider sent). ``code``, ``param`` and ``type`` are the error
+    object's fields (``body["error"]``, or the body itself), as the openai SDK's errors carry
+    them; ``None`` when absent.
     """
 
     def __init__(
@@ -157,10 +160,29 @@ class APIStatusError(APIError):
         self.status_code = status_code
         self.body = body
         self.headers: Dict[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
-        self.request_id: Optional[str] = self.headers.get("x-portkey-trace-id")
+        self.request_id: Optional[str] = self.headers.get(
+            "x-portkey-trace-id", self.headers.get("x-request-id")
+        )
+        details = _error_object(body)
+        self.code = _field_text(details, "code")
+        self.param = _field_text(details, "param")
+        self.type = _field_text(details, "type")
 
     def __str__(self) -> str:
         return f"{self.status_code}: {self.message}"
+
+
+def _error_object(body: Any) -> Mapping[str, Any]:
+    """The error object of an error body: ``body["error"]`` when it is one, else the body."""
+    if not isinstance(body, dict):
+        return {}
+    error = body.get("error")
+    return error if isinstance(error, dict) else body
+
+
+def _field_text(details: Mapping[str, Any], name: str) -> Optional[str]:
+    value = details.get(name)
+    return None if value is None or isinstance(value, (dict, list)) else str(value)
 
 
 class RedirectError(APIStatusError):
