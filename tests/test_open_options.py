@@ -13,11 +13,14 @@ from typing import Any, Dict, List
 import pytest
 from provider_stub import ProviderStub, status
 
+import portkey
 from portkey import (
     AsyncPortkey,
     AuthenticationError,
+    Config,
     InvalidHeaderValueError,
     InvalidRequestError,
+    LLMOptions,
     Portkey,
     UnknownOptionWarning,
     createHeaders,
@@ -317,3 +320,32 @@ def test_bad_authorization_is_refused_before_sending(stub: ProviderStub, bad: An
             attempt()
         assert caught.value.field == "Authorization"
     assert stub.requests() == []
+
+
+# ---- strict OpenAI compliance: the gateway's default unless asked -------------------------------
+
+STRICT = "x-portkey-strict-open-ai-compliance"
+
+
+async def test_strict_compliance_is_left_to_the_gateway_unless_asked(stub: ProviderStub) -> None:
+    # Unlike the reference SDK's client (which sends "false" unless told otherwise), nothing
+    # is sent by default: the gateway is then strict, so answers keep OpenAI's finish reasons
+    # ("stop", "length", "tool_calls") that parse() and the stream helpers rely on
+    # (docs/migration.md). strict_open_ai_compliance=False gives the reference's behaviour.
+    base = recording(stub)
+    Portkey(base_url=base, provider="openai").chat.completions.create(model="m", messages=HI)
+    loose = Portkey(base_url=base, provider="openai", strict_open_ai_compliance=False)
+    loose.chat.completions.create(model="m", messages=HI)
+    loose.with_options(trace_id="t").chat.completions.create(model="m", messages=HI)
+    async_client = AsyncPortkey(base_url=base, provider="openai", strict_open_ai_compliance=True)
+    await async_client.chat.completions.create(model="m", messages=HI)
+    await async_client.close()
+    portkey.base_url = base
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-1", model="m")])
+    try:
+        portkey.ChatCompletions.create(messages=HI)
+    finally:
+        portkey.close()
+    sent = [record.header_values(STRICT) for record in stub.requests()]
+    assert sent == [[], ["false"], ["false"], ["true"], []]
+    assert createHeaders(provider="openai").get(STRICT) is None
