@@ -156,3 +156,53 @@ def test_client_unwrap_checks_the_signature_first(client_class: Any) -> None:
     client = client_class(base_url="http://127.0.0.1:9/v1", api_key="pk-test")
     with pytest.raises(InvalidWebhookSignatureError):  # the 2021 vector is stale by now
         client.webhooks.unwrap(PAYLOAD, HEADERS, secret=SECRET)
+
+
+# ---- the client's webhook_secret: the default secret, kept and never sent ------------------------
+
+
+@pytest.mark.parametrize("client_class", [Portkey, AsyncPortkey])
+def test_the_clients_webhook_secret_is_the_default(
+    client_class: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_WEBHOOK_SECRET", raising=False)
+    client = client_class(base_url="http://127.0.0.1:9/v1", webhook_secret=SECRET)
+    client.webhooks.verify_signature(PAYLOAD, HEADERS, tolerance=A_LONG_TIME)
+    copy = client.with_options(trace_id="t")  # a copy keeps it
+    copy.webhooks.verify_signature(PAYLOAD, HEADERS, tolerance=A_LONG_TIME)
+    with pytest.raises(InvalidWebhookSignatureError):  # an explicit secret= wins
+        client.webhooks.verify_signature(PAYLOAD, HEADERS, secret="whsec_b3RoZXI=")
+    bare = client_class(base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(InvalidRequestError, match="webhook_secret="):
+        bare.webhooks.verify_signature(PAYLOAD, HEADERS, tolerance=A_LONG_TIME)
+
+
+async def test_the_webhook_secret_is_never_sent(stub: Any) -> None:
+    import warnings
+
+    from portkey import UnknownOptionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnknownOptionWarning)
+        sync_client = Portkey(base_url=f"{stub.url}/v1", provider="openai", webhook_secret=SECRET)
+        async_client = AsyncPortkey(
+            base_url=f"{stub.url}/v1", provider="openai", webhook_secret=SECRET
+        )
+    with sync_client:
+        sync_client.chat.completions.create(model="m", messages=[{"role": "user", "content": "a"}])
+    async with async_client:
+        await async_client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "a"}]
+        )
+    for record in stub.requests():
+        assert not any("webhook" in name.lower() for name, _ in record.header_lines)
+        assert SECRET not in repr(record.header_lines) and SECRET.encode() not in record.body
+    assert sync_client.options.webhook_secret == SECRET
+    assert SECRET in sync_client.options.secrets  # masked in any error text
+
+
+@pytest.mark.parametrize("bad", ["", 123, b"whsec_x"])
+def test_a_bad_webhook_secret_is_refused_when_the_client_is_made(bad: Any) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        Portkey(base_url="http://127.0.0.1:9/v1", webhook_secret=bad)
+    assert caught.value.field == "webhook_secret"

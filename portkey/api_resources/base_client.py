@@ -154,6 +154,17 @@ def check_max_retries(max_retries: Any) -> int:
     return max_retries
 
 
+def check_webhook_secret(secret: Any) -> Optional[str]:
+    """``secret`` as given (a non-empty string, or ``None``); raises naming the parameter."""
+    if secret is None or (isinstance(secret, str) and secret):
+        return secret
+    raise InvalidRequestError(
+        "webhook_secret must be the secret your webhook endpoint was given (a non-empty "
+        f"string), or None; got {type(secret).__name__}",
+        field="webhook_secret",
+    )
+
+
 def check_verify(verify: Any, base_url: str) -> bool:
     """``verify`` if it is a bool, and ``False`` only for a gateway other than the hosted one."""
     if not isinstance(verify, bool):
@@ -189,6 +200,7 @@ class ClientOptions:
         "secrets",
         "timeout",
         "verify",
+        "webhook_secret",
     )
 
     def __init__(
@@ -202,6 +214,7 @@ class ClientOptions:
         default_headers: Optional[Mapping[str, str]] = None,
         default_mode: Optional[Union[Modes, str]] = None,
         verify: bool = True,
+        webhook_secret: Optional[str] = None,
     ) -> None:
         self.max_retries = check_max_retries(max_retries)
         self.timeout = check_timeout(timeout)
@@ -215,8 +228,14 @@ class ClientOptions:
         self.portkey_options = {k: v for k, v in portkey_options.items() if v is not None}
         self.default_headers = dict(default_headers or {})
         self.default_mode = default_mode
+        # Kept for client.webhooks, never sent: it signs deliveries to the user's own server.
+        self.webhook_secret = check_webhook_secret(webhook_secret)
         self.headers = self._build_headers()
-        self.secrets = _secrets_of(self.headers) + url_credentials(self.base_url)
+        self.secrets = (
+            _secrets_of(self.headers)
+            + url_credentials(self.base_url)
+            + ((webhook_secret,) if webhook_secret else ())
+        )
         # The headers of a call with a JSON body, merged once rather than on every call.
         self.json_headers = {**self.headers, **JSON_CONTENT_TYPE}
 
@@ -249,6 +268,7 @@ class ClientOptions:
             "default_headers": self.default_headers,
             "default_mode": self.default_mode,
             "verify": self.verify,
+            "webhook_secret": self.webhook_secret,
         }
         for name, value in changes.items():
             if isinstance(value, NotGiven):

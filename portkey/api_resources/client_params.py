@@ -130,6 +130,10 @@ class ClientParams(TypedDict, total=False):
     instrumentation: Optional[bool]
     """Accepted for code written for the reference SDK; this SDK has no OpenTelemetry
     instrumentation, so ``True`` only logs a warning."""
+    webhook_secret: Optional[str]
+    """The secret webhook deliveries are signed with: the default of
+    ``client.webhooks.verify_signature`` / ``unwrap`` (before ``OPENAI_WEBHOOK_SECRET``).
+    Kept by the client, never sent."""
     websocket_base_url: Optional[str]
     """Accepted for code written for the reference SDK; realtime websockets here always use
     ``base_url`` (``http`` becomes ``ws``), so a value only logs a warning."""
@@ -158,6 +162,7 @@ _CLIENT_FIELDS = (
     "default_headers",
     "verify",
     "http_client",
+    "webhook_secret",
 )
 #: Accepted for the reference SDK's sake but not sent: see their ClientParams docstrings.
 _IGNORED_PARAMS = ("instrumentation", "websocket_base_url")
@@ -228,6 +233,7 @@ def options_from_params(given: Mapping[str, Any]) -> ClientOptions:
         max_retries=DEFAULT_MAX_RETRIES if isinstance(max_retries, NotGiven) else max_retries,
         default_headers=_default_headers(params.get("default_headers"), authorization),
         verify=params.get("verify", True),
+        webhook_secret=params.get("webhook_secret"),
     )
 
 

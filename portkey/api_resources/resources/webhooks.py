@@ -56,7 +56,9 @@ def _secret(secret: Optional[str]) -> str:
     found = secret if secret is not None else os.environ.get(WEBHOOK_SECRET_ENV)
     if not found:
         raise InvalidRequestError(
-            f"no webhook secret: pass secret=... or set {WEBHOOK_SECRET_ENV}", field="secret"
+            f"no webhook secret: pass secret=..., give the client webhook_secret=..., or set "
+            f"{WEBHOOK_SECRET_ENV}",
+            field="secret",
         )
     return found
 
@@ -133,7 +135,11 @@ def unwrap(
 
 class Webhooks(SyncAPIResource):
     """``client.webhooks``: ``verify_signature(payload, headers, secret=...)`` and
-    ``unwrap(payload, headers, secret=...)``."""
+    ``unwrap(payload, headers, secret=...)``; ``secret`` defaults to the client's
+    ``webhook_secret``, then to ``$OPENAI_WEBHOOK_SECRET``."""
+
+    def _secret(self, given: Optional[str]) -> Optional[str]:
+        return given if given is not None else self._client.options.webhook_secret
 
     def verify_signature(
         self,
@@ -145,18 +151,21 @@ class Webhooks(SyncAPIResource):
     ) -> None:
         """Raise :class:`InvalidWebhookSignatureError` unless the delivery is authentic and
         no older (or newer) than ``tolerance`` seconds."""
-        verify_signature(payload, headers, secret=secret, tolerance=tolerance)
+        verify_signature(payload, headers, secret=self._secret(secret), tolerance=tolerance)
 
     def unwrap(
         self, payload: Payload, headers: Mapping[str, Any], *, secret: Optional[str] = None
     ) -> WebhookEvent:
         """Verify the delivery, then parse it."""
-        return unwrap(payload, headers, secret=secret)
+        return unwrap(payload, headers, secret=self._secret(secret))
 
 
 class AsyncWebhooks(AsyncAPIResource):
     """``client.webhooks`` on :class:`AsyncPortkey`: the same plain (not ``async``) methods,
     since nothing is sent."""
+
+    def _secret(self, given: Optional[str]) -> Optional[str]:
+        return given if given is not None else self._client.options.webhook_secret
 
     def verify_signature(
         self,
@@ -168,10 +177,10 @@ class AsyncWebhooks(AsyncAPIResource):
     ) -> None:
         """Raise :class:`InvalidWebhookSignatureError` unless the delivery is authentic and
         fresh."""
-        verify_signature(payload, headers, secret=secret, tolerance=tolerance)
+        verify_signature(payload, headers, secret=self._secret(secret), tolerance=tolerance)
 
     def unwrap(
         self, payload: Payload, headers: Mapping[str, Any], *, secret: Optional[str] = None
     ) -> WebhookEvent:
         """Verify the delivery, then parse it."""
-        return unwrap(payload, headers, secret=secret)
+        return unwrap(payload, headers, secret=self._secret(secret))
