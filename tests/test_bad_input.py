@@ -546,3 +546,55 @@ def test_metadata_given_as_json_text_is_still_accepted(stub: ProviderStub) -> No
     chat(client)
     (request,) = stub.requests()
     assert json.loads(request.headers["x-portkey-metadata"]) == {"_user": "Zoë"}
+
+
+# ---- base_url: a plain address a call's path can follow ------------------------------------------
+
+BAD_BASE_URLS = [
+    ("http://127.0.0.1:9/v1?team=a", "query string"),
+    ("http://127.0.0.1:9/v1#frag", "query string"),
+    ("http://127.0.0.1:99999/v1", "port"),
+    ("http://127.0.0.1:0/v1", "port"),
+    ("http://127.0.0.1:9/v 1", "spaces"),
+    ("http://127.0.0.1:9/v1\n", "control"),
+    ("http://:9/v1", "no host"),
+    ("ftp://127.0.0.1/v1", "http://"),
+]
+
+
+@pytest.mark.parametrize(("url", "problem"), BAD_BASE_URLS)
+async def test_a_base_url_a_path_cannot_follow_is_refused_everywhere(
+    stub: ProviderStub, monkeypatch: pytest.MonkeyPatch, url: str, problem: str
+) -> None:
+    # Each call's path is appended to base_url: a query, fragment or space would send the
+    # call somewhere else (the reference SDK sends it to ".../v1?team=a/chat/completions").
+    with pytest.raises(InvalidRequestError, match=problem) as caught:
+        Portkey(base_url=url, provider="openai")
+    assert caught.value.field == "base_url"
+    with pytest.raises(InvalidRequestError, match=problem):
+        AsyncPortkey(base_url=url, provider="openai")
+    good = Portkey(base_url=stub_url(stub), provider="openai")
+    with pytest.raises(InvalidRequestError, match=problem):
+        good.with_options(base_url=url)
+    monkeypatch.setenv("PORTKEY_BASE_URL", url)
+    with pytest.raises(InvalidRequestError, match=problem):
+        Portkey(provider="openai")
+    portkey.base_url = url
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-1", model="m")])
+    with pytest.raises(InvalidRequestError, match=problem):
+        portkey.ChatCompletions.create(messages=[{"role": "user", "content": "Hi"}])
+    assert stub.requests() == []
+
+
+def test_a_refused_base_url_never_shows_its_password() -> None:
+    for url in ("http://user:s3cret-pw@127.0.0.1:9/v1?x=1", "ftp://user:s3cret-pw@host/v1"):
+        with pytest.raises(InvalidRequestError) as caught:
+            Portkey(base_url=url, provider="openai")
+        assert "s3cret-pw" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8787", "http://127.0.0.1:8787/v1/", "https://[::1]:8787/v1"]
+)
+def test_plain_base_urls_are_taken(url: str) -> None:
+    assert Portkey(base_url=url, provider="openai").base_url == url.rstrip("/")

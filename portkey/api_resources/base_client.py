@@ -118,11 +118,34 @@ def is_hosted(base_url: str) -> bool:
 
 
 def _check_base_url(base_url: str) -> str:
+    """``base_url`` when it is a plain http(s) address that a call's path can follow; raises
+    naming ``base_url`` otherwise (its echo never shows a user:password it carries)."""
     if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+        shown = url_without_credentials(base_url) if isinstance(base_url, str) else base_url
         raise InvalidRequestError(
-            f"base_url must start with http:// or https://; got {base_url!r}", field="base_url"
+            f"base_url must start with http:// or https://; got {shown!r}", field="base_url"
         )
-    return base_url
+    parts = urlsplit(base_url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        problem = "a port that is not a number from 1 to 65535"
+    else:
+        if not parts.hostname:
+            problem = "no host"
+        elif parts.query or parts.fragment or "?" in base_url or "#" in base_url:
+            problem = "a query string or fragment (each call's path is appended to it)"
+        elif any(character.isspace() or ord(character) < 32 for character in base_url):
+            problem = "spaces or control characters"
+        else:
+            return base_url
+    raise InvalidRequestError(
+        f"base_url has {problem}; give an address such as https://api.portkey.ai/v1 or "
+        f"http://localhost:8787/v1 (got {url_without_credentials(base_url)!r})",
+        field="base_url",
+    )
 
 
 def check_timeout(timeout: Any) -> Optional[float]:
