@@ -598,3 +598,67 @@ def test_a_refused_base_url_never_shows_its_password() -> None:
 )
 def test_plain_base_urls_are_taken(url: str) -> None:
     assert Portkey(base_url=url, provider="openai").base_url == url.rstrip("/")
+
+
+# ---- the per-call dicts: extra_headers, extra_body, extra_query ----------------------------------
+
+NOT_DICTS = [[("x-a", "b")], "x-a: b", 7, [1, 2]]
+
+
+def _per_call_refusals(client: Any, bad: Any) -> Dict[str, Callable[[], Any]]:
+    hi = [{"role": "user", "content": "Hi"}]
+    return {
+        "extra_headers": lambda: client.chat.completions.create(
+            model="m", messages=hi, extra_headers=bad
+        ),
+        "extra_body": lambda: client.chat.completions.create(
+            model="m", messages=hi, extra_body=bad
+        ),
+        "extra_query": lambda: client.embeddings.create(model="m", input="x", extra_query=bad),
+        # the platform verbs and the saved-prompt call read them their own way
+        "extra_headers ": lambda: client.batches.retrieve("batch_1", extra_headers=bad),
+        "extra_body ": lambda: client.batches.cancel("batch_1", extra_body=bad),
+        "extra_query ": lambda: client.batches.list(extra_query=bad),
+        "extra_headers  ": lambda: client.prompts.completions.create(
+            prompt_id="p1", variables={}, extra_headers=bad
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "bad", NOT_DICTS, ids=[type(b).__name__ + str(i) for i, b in enumerate(NOT_DICTS)]
+)
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_per_call_dicts_that_are_not_dicts_are_refused_before_sending(
+    stub: ProviderStub, use_async: bool, bad: Any
+) -> None:
+    cls: Any = AsyncPortkey if use_async else Portkey
+    client = cls(base_url=stub_url(stub), provider="openai", api_key="pk-1")
+    for label, call in _per_call_refusals(client, bad).items():
+        with pytest.raises(InvalidRequestError) as caught:
+            result = call()
+            if use_async:
+                await result
+        assert caught.value.field == label.strip(), label
+    assert stub.requests() == []
+
+
+def test_module_calls_refuse_per_call_dicts_that_are_not_dicts(stub: ProviderStub) -> None:
+    portkey.base_url = stub_url(stub)
+    portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-1", model="m")])
+    hi = [{"role": "user", "content": "Hi"}]
+    for name in ("extra_headers", "extra_body", "extra_query"):
+        with pytest.raises(InvalidRequestError) as caught:
+            portkey.ChatCompletions.create(messages=hi, **{name: [("a", "b")]})
+        assert caught.value.field == name
+    assert stub.requests() == []
+
+
+@pytest.mark.parametrize("cls", [Portkey, AsyncPortkey])
+def test_realtime_connect_refuses_per_call_dicts_that_are_not_dicts(cls: Any) -> None:
+    client = cls(base_url="http://127.0.0.1:9/v1", provider="openai")
+    for name in ("extra_headers", "extra_query"):
+        for realtime in (client.realtime, client.beta.realtime):
+            with pytest.raises(InvalidRequestError) as caught:
+                realtime.connect(model="gpt-realtime", **{name: [("a", "b")]})
+            assert caught.value.field == name

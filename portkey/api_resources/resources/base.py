@@ -19,6 +19,17 @@ if TYPE_CHECKING:  # the clients import requests / aiohttp; resources load neith
     from ..sync_client import SyncAPIClient
 
 
+def mapping_or_none(value: Any, name: str) -> Optional[Mapping[str, Any]]:
+    """``value`` when it is a dict (any mapping) or ``None``; raises
+    :class:`InvalidRequestError` naming ``name`` otherwise (before anything is sent)."""
+    if value is None or isinstance(value, Mapping):
+        return value
+    raise InvalidRequestError(
+        f"{name} must be a dict, like {{'key': 'value'}}; got {type(value).__name__}",
+        field=name,
+    )
+
+
 def request_options(
     extra_headers: Optional[Mapping[str, str]] = None,
     timeout: Timeout = NOT_GIVEN,
@@ -27,7 +38,11 @@ def request_options(
     """Per-call options from the keyword arguments every resource method accepts."""
     if extra_headers is None and timeout is NOT_GIVEN and max_retries is NOT_GIVEN:
         return NO_REQUEST_OPTIONS  # the usual call: no per-call options to build
-    return RequestOptions(extra_headers=extra_headers, timeout=timeout, max_retries=max_retries)
+    return RequestOptions(
+        extra_headers=mapping_or_none(extra_headers, "extra_headers"),
+        timeout=timeout,
+        max_retries=max_retries,
+    )
 
 
 #: The per-call keyword whose entries go to the query string, never into the body.
@@ -76,7 +91,7 @@ def body_of(
         body.update(params)
         body.pop(EXTRA_QUERY, None)
     if extra_body:
-        body.update(extra_body)
+        body.update(mapping_or_none(extra_body, "extra_body") or {})
     return body
 
 
@@ -109,5 +124,6 @@ __all__ = [
     "Call",
     "SyncAPIResource",
     "body_of",
+    "mapping_or_none",
     "query_of",
 ]

@@ -47,7 +47,14 @@ from ..exceptions import InvalidRequestError
 from ..platform_base import DeletedObject, ListResponse
 from ..responses import APIResponse, BinaryResponse
 from ..transport import FileSpec
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import (
+    AsyncAPIResource,
+    Call,
+    SyncAPIResource,
+    body_of,
+    mapping_or_none,
+    request_options,
+)
 from .pagination import CURSOR, AsyncPage, Paging, SyncPage
 
 ModelT = TypeVar("ModelT", bound=APIResponse)
@@ -237,9 +244,9 @@ class Endpoint:
                 f"stream=True is not supported for {path}: call without it and poll the object",
                 field="stream",
             )
-        extra_headers = params.pop("extra_headers", None)
-        extra_query = params.pop("extra_query", None) or {}
-        extra_body = params.pop("extra_body", None)
+        extra_headers = mapping_or_none(params.pop("extra_headers", None), "extra_headers")
+        extra_query = mapping_or_none(params.pop("extra_query", None), "extra_query") or {}
+        extra_body = mapping_or_none(params.pop("extra_body", None), "extra_body")
         timeout = params.pop("timeout", NOT_GIVEN)
         max_retries = params.pop("max_retries", NOT_GIVEN)
         query = {k: params.pop(k) for k in query_keys if k in params}

@@ -18,7 +18,14 @@ from ..constants import CONFIG_HEADER
 from ..exceptions import InvalidRequestError
 from ..headers import ConfigValue, config_header_value
 from ..responses import APIResponse
-from .base import AsyncAPIResource, Call, SyncAPIResource, body_of, request_options
+from .base import (
+    AsyncAPIResource,
+    Call,
+    SyncAPIResource,
+    body_of,
+    mapping_or_none,
+    request_options,
+)
 from .crud import require_id
 
 #: The text of the warning every call gives, and of the answer's ``warning`` field.
@@ -54,7 +61,7 @@ def generation_call(
             f"{type(variables).__name__}",
             field="variables",
         )
-    headers: Dict[str, str] = dict(extra_headers or {})
+    headers: Dict[str, str] = dict(mapping_or_none(extra_headers, "extra_headers") or {})
     if config is not None:
         headers[CONFIG_HEADER] = config_header_value(config)
     return Call(

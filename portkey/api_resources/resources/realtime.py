@@ -34,7 +34,7 @@ from ..exceptions import APIConnectionError, APIResponseValidationError, Invalid
 from ..platform_types import RealtimeEvent, RealtimeSession
 from ..responses import BinaryResponse, GenericResponse
 from ..surface_types import RealtimeClientSecret, TranscriptionSession
-from .base import AsyncAPIResource, SyncAPIResource, request_options
+from .base import AsyncAPIResource, SyncAPIResource, mapping_or_none, request_options
 from .crud import AsyncCreatable, AsyncResource, Creatable, Endpoint, SyncResource, require_field
 from .verbs import Verb
 
@@ -87,6 +87,8 @@ def connect_arguments(
     """The query and request options of a ``connect`` (checked now, before connecting):
     ``beta`` adds the header that opts in to the beta protocol."""
     require_field({"model": model}, "model")
+    extra_headers = mapping_or_none(extra_headers, "extra_headers")
+    extra_query = mapping_or_none(extra_query, "extra_query")
     headers = {**REALTIME_BETA, **(extra_headers or {})} if beta else extra_headers
     return {**(extra_query or {}), "model": model}, request_options(headers)
 
