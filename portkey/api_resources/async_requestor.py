@@ -46,6 +46,8 @@ from .transport import (
     RetryPolicy,
     connection_error_message,
     invalid_body_error,
+    is_json_answer,
+    json_instead_of_stream,
     lower_headers,
     redirect_error,
     status_error,
@@ -249,11 +251,20 @@ class AsyncRequestor:
         """Send ``spec`` and return an async stream of ``cast_to`` chunks (retries only until
         the response starts)."""
         response = await self._with_retries(spec, self._send)
+        headers = lower_headers(response.headers)
+        if is_json_answer(headers):
+            try:
+                content = await response.content.read(MAX_ERROR_BODY_BYTES)
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+                content = b""
+            finally:
+                response.close()
+            raise json_instead_of_stream(response.status, headers, content, spec.secrets)
         return AsyncStream(
             cast_to=cast_to,
             body=self._body_chunks(spec, response),
             close=response.release,
-            headers=lower_headers(response.headers),
+            headers=headers,
             secrets=spec.secrets,
         )
 

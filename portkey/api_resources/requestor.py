@@ -28,6 +28,8 @@ from .transport import (
     RetryPolicy,
     connection_error_message,
     invalid_body_error,
+    is_json_answer,
+    json_instead_of_stream,
     lower_headers,
     redirect_error,
     status_error,
@@ -132,11 +134,20 @@ class SyncRequestor:
         since the caller may already hold some of them.
         """
         response = self._with_retries(spec, self._send)
+        headers = lower_headers(response.headers)
+        if is_json_answer(headers):
+            try:
+                content = self._read_prefix(response, MAX_ERROR_BODY_BYTES)
+            except (requests.RequestException, OSError):
+                content = b""
+            finally:
+                response.close()
+            raise json_instead_of_stream(response.status_code, headers, content, spec.secrets)
         return Stream(
             cast_to=cast_to,
             body=self._body_chunks(spec, response),
             close=response.close,
-            headers=lower_headers(response.headers),
+            headers=headers,
             secrets=spec.secrets,
         )
 

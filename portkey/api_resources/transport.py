@@ -21,8 +21,10 @@ from .constants import (
 )
 from .exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
+    ProviderResponseError,
     RedirectError,
     StreamInterruptedError,
     TLSError,
@@ -235,6 +237,36 @@ def redirect_error(
         body=body,
         headers=masked,
         location=target,
+    )
+
+
+def is_json_answer(headers: Mapping[str, str]) -> bool:
+    """Whether an answer to a streaming request came as one JSON document, not as events."""
+    content_type = headers.get("content-type") or headers.get("Content-Type") or ""
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
+
+
+def json_instead_of_stream(
+    status_code: int, headers: Mapping[str, str], content: bytes, secrets: Tuple[str, ...]
+) -> APIError:
+    """The error for a streaming request answered with one JSON document: the error it
+    carries (:class:`ProviderResponseError`), or :class:`APIResponseValidationError` quoting
+    the start of it (the provider or endpoint does not stream, or a proxy buffered it)."""
+    body = redact_json(parse_error_body(content[:MAX_ERROR_BODY_BYTES]), secrets)
+    if isinstance(body, dict) and body.get("error"):
+        return ProviderResponseError(
+            redact(error_message(status_code, body), secrets),
+            status_code=status_code,
+            body=body,
+            headers=headers,
+        )
+    text = redact(content[:MAX_ERROR_BODY_BYTES].decode("utf-8", errors="replace"), secrets)
+    return APIResponseValidationError(
+        f"a stream was asked for, but the gateway answered {status_code} with one JSON "
+        f"document (the provider or endpoint may not stream; call without stream=True): "
+        f"{text[:200]!r}",
+        status_code=status_code,
+        body=body,
     )
 
 
