@@ -241,7 +241,8 @@ def merge_headers(headers: Dict[str, str], extra: Mapping[str, Any]) -> None:
 
 def overlay_headers(base: Mapping[str, Any], extra: Mapping[str, Any]) -> Dict[str, Any]:
     """``base`` with ``extra``'s headers over it, names compared without case as in
-    :func:`merge_headers` (values are kept as given: they are checked when sent)."""
+    :func:`merge_headers` (values are kept as given: they are checked when a client builds its
+    headers from them)."""
     merged = dict(base)
     for name, value in extra.items():
         merged[_spelling(merged, name) if isinstance(name, str) else name] = value
