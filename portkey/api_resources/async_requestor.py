@@ -215,16 +215,10 @@ class AsyncRequestor:
     async def request(self, spec: RequestSpec, cast_to: Type[ResponseT]) -> ResponseT:
         """Send ``spec`` (with retries) and parse the JSON answer into ``cast_to``."""
         # The first attempt is written out here rather than run through _with_retries and
-        # _send: each coroutine layer is one more frame on every suspension of every call
-        # (measured in bench/README.md, "async hot path"). A retry goes the general way.
+        # _send_and_read: each coroutine layer is one more frame on every suspension of every
+        # call (bench/README.md, "async hot path"). A retry goes the general way.
         try:
-            session = self._open_session() or await self._open(asyncio.get_running_loop())
-            try:
-                response = await self._start(session, spec)
-            except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
-                raise _send_failure(spec, exc) from None
-            if response.status >= 300:
-                await _refuse(spec, response)
+            response = await self._send(spec)
             try:
                 content = await response.read()
             except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
@@ -253,12 +247,7 @@ class AsyncRequestor:
         response = await self._with_retries(spec, self._send)
         headers = lower_headers(response.headers)
         if is_json_answer(headers):
-            try:
-                content = await response.content.read(MAX_ERROR_BODY_BYTES)
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-                content = b""
-            finally:
-                response.close()
+            content = await _read_start_and_drop(response)
             raise json_instead_of_stream(response.status, headers, content, spec.secrets)
         return AsyncStream(
             cast_to=cast_to,
@@ -386,17 +375,22 @@ def _send_failure(spec: RequestSpec, exc: BaseException) -> APIConnectionError:
     return APIConnectionError(connection_error_message(spec, exc))
 
 
-async def _refuse(spec: RequestSpec, response: aiohttp.ClientResponse) -> NoReturn:
-    """Raise the error of an answer with status 300 or more (at most the first 64 KiB of
-    its body are read; the connection is dropped rather than drained)."""
-    status = response.status
-    headers = lower_headers(response.headers)
+async def _read_start_and_drop(response: aiohttp.ClientResponse) -> bytes:
+    """At most the first 64 KiB of an answer that is not a result (empty if it cannot be
+    read); the connection is then dropped rather than drained."""
     try:
-        content = await response.content.read(MAX_ERROR_BODY_BYTES)
+        return await response.content.read(MAX_ERROR_BODY_BYTES)
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-        content = b""
+        return b""
     finally:
         response.close()
+
+
+async def _refuse(spec: RequestSpec, response: aiohttp.ClientResponse) -> NoReturn:
+    """Raise the error of an answer with status 300 or more."""
+    status = response.status
+    headers = lower_headers(response.headers)
+    content = await _read_start_and_drop(response)
     if status < 400:
         raise redirect_error(status, headers, content, spec)
     raise status_error(status, headers, content, spec.secrets)

@@ -136,12 +136,7 @@ class SyncRequestor:
         response = self._with_retries(spec, self._send)
         headers = lower_headers(response.headers)
         if is_json_answer(headers):
-            try:
-                content = self._read_prefix(response, MAX_ERROR_BODY_BYTES)
-            except (requests.RequestException, OSError):
-                content = b""
-            finally:
-                response.close()
+            content = self._read_start_and_drop(response)
             raise json_instead_of_stream(response.status_code, headers, content, spec.secrets)
         return Stream(
             cast_to=cast_to,
@@ -208,12 +203,7 @@ class SyncRequestor:
         status = response.status_code
         if status >= 300:
             headers = lower_headers(response.headers)
-            try:
-                content = self._read_prefix(response, MAX_ERROR_BODY_BYTES)
-            except requests.RequestException:
-                content = b""
-            finally:
-                response.close()
+            content = self._read_start_and_drop(response)
             if status < 400:
                 raise redirect_error(status, headers, content, spec)
             raise status_error(status, headers, content, spec.secrets)
@@ -256,6 +246,17 @@ class SyncRequestor:
         finally:
             response.close()  # the body is read to the end (or abandoned): release or drop
         return b"".join(parts)
+
+    @staticmethod
+    def _read_start_and_drop(response: requests.Response) -> bytes:
+        """At most the first 64 KiB of an answer that is not a result (empty if it cannot be
+        read); the connection is then dropped rather than drained."""
+        try:
+            return SyncRequestor._read_prefix(response, MAX_ERROR_BODY_BYTES)
+        except (requests.RequestException, OSError):
+            return b""
+        finally:
+            response.close()
 
     @staticmethod
     def _read_prefix(response: requests.Response, limit: int) -> bytes:
