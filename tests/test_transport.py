@@ -26,6 +26,8 @@ from portkey import (
     AsyncPortkey,
     AuthenticationError,
     BadRequestError,
+    BinaryResponse,
+    ChatCompletion,
     ConflictError,
     InternalServerError,
     NotFoundError,
@@ -310,3 +312,29 @@ def test_async_sessions_survive_separate_event_loops(stub: ProviderStub) -> None
         return response.choices[0].message.content or ""
 
     assert [asyncio.run(call()) for _ in range(3)] == [answer_text("default")] * 3
+
+
+async def test_the_clients_request_and_request_bytes_send_as_resources_do(
+    stub: ProviderStub,
+) -> None:
+    # The lower-level entry points (the log exporter's) build the same Call a resource builds.
+    with client_for(stub) as sync_client:
+        typed = sync_client.request(
+            "POST", "/chat/completions", cast_to=ChatCompletion, body={"model": "m", "messages": HI}
+        )
+        raw = sync_client.request_bytes("GET", "/files/f1/content", params={"a": "1"})
+    async with async_client_for(stub) as async_client:
+        atyped = await async_client.request(
+            "POST", "/chat/completions", cast_to=ChatCompletion, body={"model": "m", "messages": HI}
+        )
+        araw = await async_client.request_bytes("GET", "/files/f1/content")
+    assert isinstance(typed, ChatCompletion) and isinstance(atyped, ChatCompletion)
+    assert typed.choices[0].message.content == answer_text("default")
+    assert isinstance(raw, BinaryResponse) and raw.content == b"{}" == araw.content
+    methods = [(r.method, r.endpoint, r.query) for r in stub.requests()]
+    assert methods == [
+        ("POST", "/chat/completions", ""),
+        ("GET", "/files/f1/content", "a=1"),
+        ("POST", "/chat/completions", ""),
+        ("GET", "/files/f1/content", ""),
+    ]

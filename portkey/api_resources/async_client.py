@@ -63,18 +63,18 @@ class AsyncAPIClient(BaseClient):
         Returns the requestor's coroutine for the caller to await, with no coroutine of its
         own: one layer fewer for every suspension of every call to pass through. (A request
         that cannot be built raises here, inside the resource method that awaits this.)"""
-        spec = self.build_spec(
+        call = Call(
             method,
             path,
+            cast_to,
             body=body,
             params=params,
             files=files,
             stream=stream,
+            stream_cls=stream_cls,
             request_options=request_options,
         )
-        if stream:
-            return self._requestor.stream(spec, stream_cls or cast_to)  # type: ignore[arg-type]
-        return self._requestor.request(spec, cast_to)
+        return self.send(call)
 
     async def request_bytes(
         self,
@@ -87,10 +87,17 @@ class AsyncAPIClient(BaseClient):
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> BinaryResponse:
         """Send one call whose answer is bytes (audio, file content, a text transcript)."""
-        spec = self.build_spec(
-            method, path, body=body, params=params, files=files, request_options=request_options
+        call = Call(
+            method,
+            path,
+            APIResponse,  # not used: the answer is bytes
+            body=body,
+            params=params,
+            files=files,
+            binary=True,
+            request_options=request_options,
         )
-        return await self._requestor.request_bytes(spec)
+        return await self.send(call)  # type: ignore[no-any-return]
 
     @property
     def requestor(self) -> AsyncRequestor:

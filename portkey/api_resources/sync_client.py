@@ -88,18 +88,18 @@ class SyncAPIClient(BaseClient):
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> Union[ResponseT, Stream[ChunkT]]:
         """Send one call; a stream of ``stream_cls`` chunks when ``stream`` is true."""
-        spec = self.build_spec(
+        call = Call(
             method,
             path,
+            cast_to,
             body=body,
             params=params,
             files=files,
             stream=stream,
+            stream_cls=stream_cls,
             request_options=request_options,
         )
-        if stream:
-            return self._requestor.stream(spec, stream_cls or cast_to)  # type: ignore[arg-type]
-        return self._requestor.request(spec, cast_to)
+        return self.send(call)  # type: ignore[no-any-return]
 
     def request_bytes(
         self,
@@ -112,10 +112,17 @@ class SyncAPIClient(BaseClient):
         request_options: RequestOptions = NO_REQUEST_OPTIONS,
     ) -> BinaryResponse:
         """Send one call whose answer is bytes (audio, file content, a text transcript)."""
-        spec = self.build_spec(
-            method, path, body=body, params=params, files=files, request_options=request_options
+        call = Call(
+            method,
+            path,
+            APIResponse,  # not used: the answer is bytes
+            body=body,
+            params=params,
+            files=files,
+            binary=True,
+            request_options=request_options,
         )
-        return self._requestor.request_bytes(spec)
+        return self.send(call)  # type: ignore[no-any-return]
 
     def websocket(
         self,
