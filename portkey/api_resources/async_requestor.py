@@ -299,28 +299,22 @@ class AsyncRequestor:
                 _TIMEOUTS[key] = timeout
         return timeout
 
-    def _start(
-        self, session: aiohttp.ClientSession, spec: RequestSpec
-    ) -> Awaitable[aiohttp.ClientResponse]:
-        """The request on ``session``, for the caller to await (a plain call, no coroutine)."""
-        return session.request(
-            spec.method,
-            spec.url,
-            headers=spec.headers,  # aiohttp copies them into its own CIMultiDict
-            data=spec.body if spec.files is None else _form_data(spec),
-            params=spec.params,
-            timeout=self._timeout(spec),
-            ssl=spec.verify,
-            proxy=self._proxies.for_url(spec.url) if self._proxies is not None else None,
-            # A redirect would carry the x-portkey-* credentials to wherever it points
-            # (aiohttp strips only Authorization) and may turn a POST into a GET.
-            allow_redirects=False,
-        )
-
     async def _send(self, spec: RequestSpec) -> aiohttp.ClientResponse:
         session = self._open_session() or await self._open(asyncio.get_running_loop())
         try:
-            response = await self._start(session, spec)
+            response = await session.request(
+                spec.method,
+                spec.url,
+                headers=spec.headers,  # aiohttp copies them into its own CIMultiDict
+                data=spec.body if spec.files is None else _form_data(spec),
+                params=spec.params,
+                timeout=self._timeout(spec),
+                ssl=spec.verify,
+                proxy=self._proxies.for_url(spec.url) if self._proxies is not None else None,
+                # A redirect would carry the x-portkey-* credentials to wherever it points
+                # (aiohttp strips only Authorization) and may turn a POST into a GET.
+                allow_redirects=False,
+            )
         except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise _send_failure(spec, exc) from None
         if response.status >= 300:
