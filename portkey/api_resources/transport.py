@@ -241,8 +241,9 @@ def redirect_error(
 
 
 def is_json_answer(headers: Mapping[str, str]) -> bool:
-    """Whether an answer to a streaming request came as one JSON document, not as events."""
-    content_type = headers.get("content-type") or headers.get("Content-Type") or ""
+    """Whether an answer to a streaming request came as one JSON document, not as events
+    (``headers`` with lower-case names, as :func:`lower_headers` gives them)."""
+    content_type = headers.get("content-type", "")
     return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
