@@ -132,15 +132,14 @@ def _check_base_url(base_url: str) -> str:
         port = 0
     if port == 0:
         problem = "a port that is not a number from 1 to 65535"
+    elif not parts.hostname:
+        problem = "no host"
+    elif "?" in base_url or "#" in base_url:  # an empty query or fragment too
+        problem = "a query string or fragment (each call's path is appended to it)"
+    elif any(character.isspace() or ord(character) < 32 for character in base_url):
+        problem = "spaces or control characters"
     else:
-        if not parts.hostname:
-            problem = "no host"
-        elif parts.query or parts.fragment or "?" in base_url or "#" in base_url:
-            problem = "a query string or fragment (each call's path is appended to it)"
-        elif any(character.isspace() or ord(character) < 32 for character in base_url):
-            problem = "spaces or control characters"
-        else:
-            return base_url
+        return base_url
     raise InvalidRequestError(
         f"base_url has {problem}; give an address such as https://api.portkey.ai/v1 or "
         f"http://localhost:8787/v1 (got {url_without_credentials(base_url)!r})",
