@@ -645,6 +645,24 @@ async def test_per_call_dicts_that_are_not_dicts_are_refused_before_sending(
     assert stub.requests() == []
 
 
+@pytest.mark.parametrize("empty", [[], "", 0, ()])
+def test_an_empty_extra_body_that_is_not_a_dict_is_refused_too(
+    stub: ProviderStub, empty: Any
+) -> None:
+    client = Portkey(base_url=stub_url(stub), provider="openai")
+    hi = [{"role": "user", "content": "Hi"}]
+    calls = [
+        lambda: client.chat.completions.create(model="m", messages=hi, extra_body=empty),
+        lambda: client.completions.create(model="m", prompt="Hi", extra_body=empty),
+        lambda: client.batches.cancel("batch_1", extra_body=empty),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidRequestError) as caught:
+            call()
+        assert caught.value.field == "extra_body"
+    assert stub.requests() == []
+
+
 def test_module_calls_refuse_per_call_dicts_that_are_not_dicts(stub: ProviderStub) -> None:
     portkey.base_url = stub_url(stub)
     portkey.config = Config(llms=[LLMOptions(provider="openai", api_key="sk-1", model="m")])
