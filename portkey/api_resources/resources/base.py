@@ -86,13 +86,12 @@ def body_of(
         raise InvalidRequestError(
             f"stream must be True or False; got {type(stream).__name__}", field="stream"
         )
-    extra_body = mapping_or_none(extra_body, "extra_body")  # an empty list is no dict either
     body = {name: value for name, value in fields.items() if value is not None}
     if params:
         body.update(params)
         body.pop(EXTRA_QUERY, None)
-    if extra_body:
-        body.update(extra_body)
+    if extra_body is not None:  # checked even when empty: an empty list is no dict either
+        body.update(mapping_or_none(extra_body, "extra_body") or {})
     return body
 
 
